@@ -1,0 +1,168 @@
+/**
+ * The pipeline, one stage a line:
+ *   loadSite()  = config -> load -> parse -> collect
+ *   buildSite() = loadSite -> route -> render -> check links -> write
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js';
+import { loadConfig } from './config.js';
+import { loadSources } from './content/source.js';
+import { createMarkdown } from './content/markdown.js';
+import { folderOf, parsePost, parseSeriesMeta, type ParseContext } from './content/posts.js';
+import { collectSite } from './collect/site.js';
+import { routeSite } from './render/routes.js';
+import { BUILTIN_PUBLIC, createRenderer } from './render/templates.js';
+import { checkLinks } from './render/links.js';
+import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
+import { isProblem } from './yaml.js';
+import type { BuildOptions, Page, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+}
+
+class Timer {
+  readonly stages: StageTiming[] = [];
+  async time<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
+    const start = performance.now();
+    const result = await run();
+    this.stages.push({ stage, ms: performance.now() - start });
+    return result;
+  }
+}
+
+export interface LoadedSite {
+  site: Site;
+  diag: Diagnostics;
+}
+
+export interface BuildResult {
+  site: Site;
+  pages: number;
+  files: number;
+  warnings: Problem[];
+  timings: StageTiming[];
+}
+
+/** Parse stage: sources -> posts, series metadata and loose assets (copied as they are). */
+export function parseSources(sources: SourceFile[], config: SiteConfig, now: Date, diag: Diagnostics) {
+  const ctx: ParseContext = { config, renderMarkdown: createMarkdown({ basePath: config.basePath }), now, diag };
+  const folders = new Set(sources.filter((s) => s.kind === 'post').map((s) => folderOf(s.path)).filter(Boolean));
+  const colocated = new Map<string, string[]>();
+  const assets: Site['assets'] = [];
+  for (const s of sources) {
+    if (s.kind !== 'asset') continue;
+    let dir = path.posix.dirname(s.path);
+    while (dir !== '.' && !folders.has(dir)) dir = path.posix.dirname(dir);
+    if (dir === '.') assets.push({ from: s.absPath, to: s.path });
+    else colocated.set(dir, [...(colocated.get(dir) ?? []), s.path]);
+  }
+  const posts: Post[] = [];
+  const seriesMeta: SeriesMeta[] = [];
+  for (const s of sources) {
+    if (s.kind === 'post') {
+      const folder = folderOf(s.path);
+      const post = parsePost(s, ctx, folder ? colocated.get(folder) : undefined);
+      if (post) posts.push(post);
+    } else if (s.kind === 'series') {
+      const meta = parseSeriesMeta(s, ctx);
+      if (meta) seriesMeta.push(meta);
+    }
+  }
+  return { posts, seriesMeta, assets };
+}
+
+/** public/ files: the built-in theme's first, then the site's own (same path wins). */
+async function listPublic(root: string): Promise<Site['assets']> {
+  const byPath = new Map<string, string>();
+  for (const dir of [BUILTIN_PUBLIC, path.join(root, 'public')]) {
+    let entries;
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isFile() || e.name.startsWith('.')) continue;
+      const parent = (e as { parentPath?: string }).parentPath ?? (e as { path: string }).path;
+      const abs = path.join(parent, e.name);
+      byPath.set(path.relative(dir, abs).split(path.sep).join('/'), abs);
+    }
+  }
+  return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([to, from]) => ({ from, to }));
+}
+
+export async function loadSite(options: BuildOptions, timer = new Timer()): Promise<LoadedSite> {
+  const diag = new Diagnostics();
+  const now = options.now ?? new Date();
+  const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
+  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag), listPublic(options.root)]));
+  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag));
+  const site = await timer.time('collect', () =>
+    collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, { drafts: options.drafts, future: options.future, now }, diag),
+  );
+  return { site, diag };
+}
+
+/** Render stage: every page route through its template; file routes pass through. */
+export function renderRoutes(routes: Route[], render: ReturnType<typeof createRenderer>, diag: Diagnostics): Page[] {
+  const pages: Page[] = [];
+  for (const route of routes) {
+    if (route.kind === 'file') {
+      pages.push({ url: route.url, body: route.body });
+      continue;
+    }
+    const page = render(route);
+    if (isProblem(page)) diag.add([page]);
+    else pages.push(page);
+  }
+  return pages;
+}
+
+/** Write stage: pages and assets into the writer, a bounded number at a time. */
+export async function writeSite(pages: Page[], assets: Site['assets'], writer: Writer): Promise<void> {
+  const jobs: (() => Promise<void>)[] = [
+    ...pages.map((p) => () => writer.write(outputPath(p.url), p.body)),
+    ...assets.map((a) => () => writer.copy(a.from, a.to)),
+  ];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]();
+  };
+  try {
+    await Promise.all(Array.from({ length: 32 }, worker));
+    await writer.commit();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+}
+
+/**
+ * Builds the site. Throws SiteError (every problem found) when anything is wrong;
+ * the previous output is then left exactly as it was.
+ */
+export async function buildSite(options: BuildOptions, writer?: Writer): Promise<BuildResult> {
+  const timer = new Timer();
+  if (!writer) await checkOutputFolder(options.root, options.out);
+  const { site, diag } = await loadSite(options, timer);
+  const routes = await timer.time('route', () => routeSite(site, diag));
+  const render = createRenderer({ root: options.root, config: site.config, globals: { drafts: options.drafts } });
+  const pages = await timer.time('render', () => renderRoutes(routes, render, diag));
+  const written = new Set([...pages.map((p) => outputPath(p.url)), ...site.assets.map((a) => a.to)]);
+  await timer.time('check links', () => checkLinks(site, written, diag));
+  if (options.strict) diag.promoteWarnings();
+  diag.throwIfErrors();
+  await timer.time('write', () => writeSite(pages, site.assets, writer ?? new FsWriter(options.out)));
+  return {
+    site,
+    pages: routes.filter((r) => r.kind === 'page').length,
+    files: pages.length + site.assets.length,
+    warnings: sortProblems(diag.warnings),
+    timings: timer.stages,
+  };
+}
+
+export { SiteError };

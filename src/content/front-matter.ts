@@ -1,0 +1,48 @@
+/** gray-matter with a positional YAML engine: front matter errors carry file:line:column. */
+import matter from 'gray-matter';
+import type { Problem } from '../errors.js';
+import { isProblem, parseYaml, type ParsedYaml, type YamlPosition } from '../yaml.js';
+
+export interface FrontMatter {
+  data: Record<string, unknown>;
+  body: string;
+  /** 1-based line of the body's first line in the file. */
+  bodyLine: number;
+  positionOf(key: string | (string | number)[], value?: boolean): YamlPosition | undefined;
+}
+
+const NO_POSITIONS = () => undefined;
+
+export function parseFrontMatter(text: string, file: string): FrontMatter | Problem {
+  let parsed: ParsedYaml | Problem | undefined;
+  let result;
+  try {
+    // An options object is always passed: without one gray-matter caches and shares results.
+    result = matter(text, {
+      engines: {
+        yaml: (src: string) => {
+          // The YAML starts on line 2, after the opening `---`.
+          parsed = parseYaml(src, file, 2);
+          return isProblem(parsed) ? {} : ((parsed.data ?? {}) as object);
+        },
+      },
+    });
+  } catch (e) {
+    return { severity: 'error', file, line: 1, message: `cannot read the front matter: ${(e as Error).message}`, hint: 'front matter is YAML between two lines of ---' };
+  }
+  if (parsed && isProblem(parsed)) return parsed;
+  const data = result.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { severity: 'error', file, line: 2, message: 'front matter must be a mapping of fields (key: value)', hint: 'write e.g. title: "My post" on its own line' };
+  }
+  const headLength = text.length - result.content.length;
+  let bodyLine = 1;
+  for (let i = 0; i < headLength; i++) if (text.charCodeAt(i) === 10) bodyLine++;
+  const yaml = parsed;
+  return {
+    data: data as Record<string, unknown>,
+    body: result.content,
+    bodyLine,
+    positionOf: yaml ? (key, value) => yaml.positionOf(Array.isArray(key) ? key : [key], value) : NO_POSITIONS,
+  };
+}

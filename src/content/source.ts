@@ -1,0 +1,77 @@
+/** Lists and reads posts/ and series/: UTF-8 checked, BOM removed, line ends made LF. */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostics } from '../errors.js';
+import type { SourceFile } from '../types.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Editor droppings and hidden files are neither posts nor assets. */
+function isIgnored(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('~') || name.startsWith('#') || /\.(swp|swx|tmp)$/.test(name);
+}
+
+async function listFiles(root: string, folder: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, folder), { recursive: true, withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    // Node 20 calls the directory `path`; later versions `parentPath`.
+    const parent = (entry as { parentPath?: string }).parentPath ?? (entry as { path: string }).path;
+    const rel = path.relative(root, path.join(parent, entry.name)).split(path.sep).join('/');
+    if (rel.split('/').some(isIgnored)) continue;
+    files.push(rel);
+  }
+  return files.sort();
+}
+
+export function decodeText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Reads one Markdown source; an undecodable file is reported and skipped. */
+export async function readSource(root: string, rel: string, kind: SourceFile['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
+  const absPath = path.join(root, rel);
+  if (kind === 'asset') return { path: rel, absPath, kind };
+  const text = decodeText(await readFile(absPath));
+  if (text === undefined) {
+    diag.error({ file: rel, message: 'this file is not valid UTF-8 text', hint: 'save it as UTF-8 in your editor (File > Save with encoding > UTF-8)' });
+    return undefined;
+  }
+  return { path: rel, absPath, kind, text };
+}
+
+export function kindOf(rel: string): SourceFile['kind'] {
+  if (!rel.endsWith('.md')) return 'asset';
+  return rel.startsWith('series/') ? 'series' : 'post';
+}
+
+/** Every file under posts/ and series/, sorted by path; Markdown read and decoded. */
+export async function loadSources(root: string, diag: Diagnostics): Promise<SourceFile[]> {
+  const [posts, series] = await Promise.all([listFiles(root, 'posts'), listFiles(root, 'series')]);
+  const rels = [...posts, ...series.filter((f) => f.endsWith('.md'))];
+  const out: (SourceFile | undefined)[] = new Array(rels.length);
+  // Bounded concurrency: tens of thousands of open files at once would exhaust descriptors.
+  let next = 0;
+  const worker = async () => {
+    while (next < rels.length) {
+      const i = next++;
+      out[i] = await readSource(root, rels[i], kindOf(rels[i]), diag);
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  return out.filter((s): s is SourceFile => s !== undefined);
+}

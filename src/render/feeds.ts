@@ -1,0 +1,144 @@
+/** Atom 1.0, JSON Feed 1.1 and sitemap.xml, as pure string builders (escaped, deterministic). */
+import { isoInZone } from '../dates.js';
+import type { Post, SiteConfig } from '../types.js';
+
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // Characters XML 1.0 forbids, even escaped.
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+/** Site-relative URL (`/posts/x/`) -> absolute, honouring the base path. */
+export function absoluteUrl(url: string, config: SiteConfig): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) return url;
+  return config.url + url.replace(/^\//, '');
+}
+
+/**
+ * Links and images in a post's HTML made absolute against the page, so they work in a
+ * feed reader. Root-relative URLs already carry the base path (the Markdown stage added it).
+ */
+export function absolutizeHtml(html: string, pageUrl: string): string {
+  return html.replace(/\b(href|src)="([^"]*)"/g, (whole, attr: string, value: string) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return whole;
+    try {
+      return `${attr}="${new URL(value.replace(/&amp;/g, '&'), pageUrl).href.replace(/&/g, '&amp;')}"`;
+    } catch {
+      return whole;
+    }
+  });
+}
+
+export interface FeedInput {
+  config: SiteConfig;
+  title: string;
+  description?: string;
+  /** Site-relative URLs of the feed itself and of the page it follows. */
+  feedUrl: string;
+  pageUrl: string;
+  posts: Post[];
+}
+
+const EPOCH = new Date(0);
+
+function lastChange(p: Post): Date {
+  return p.updated && p.updated > p.date ? p.updated : p.date;
+}
+
+function feedUpdated(posts: Post[]): Date {
+  return posts.reduce((max, p) => (lastChange(p) > max ? lastChange(p) : max), EPOCH);
+}
+
+export function atomFeed(input: FeedInput): string {
+  const { config, posts } = input;
+  const tz = config.timezone;
+  const pageAbs = absoluteUrl(input.pageUrl, config);
+  const author = config.author.name ?? config.title;
+  const authorXml =
+    `<author><name>${escapeXml(author)}</name>` +
+    (config.author.email ? `<email>${escapeXml(config.author.email)}</email>` : '') +
+    (config.author.url ? `<uri>${escapeXml(config.author.url)}</uri>` : '') +
+    `</author>`;
+  const out: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(config.language)}">`,
+    `<title>${escapeXml(input.title)}</title>`,
+  ];
+  if (input.description) out.push(`<subtitle>${escapeXml(input.description)}</subtitle>`);
+  out.push(
+    `<link href="${escapeXml(absoluteUrl(input.feedUrl, config))}" rel="self" type="application/atom+xml"/>`,
+    `<link href="${escapeXml(pageAbs)}" rel="alternate" type="text/html"/>`,
+    `<id>${escapeXml(pageAbs)}</id>`,
+    `<updated>${isoInZone(feedUpdated(posts), tz)}</updated>`,
+    authorXml,
+    '<generator>Folio</generator>',
+  );
+  for (const post of posts) {
+    const url = absoluteUrl(post.url, config);
+    out.push(
+      '<entry>',
+      `<title>${escapeXml(post.title)}</title>`,
+      `<link href="${escapeXml(url)}" rel="alternate" type="text/html"/>`,
+      `<id>${escapeXml(url)}</id>`,
+      `<published>${isoInZone(post.date, tz)}</published>`,
+      `<updated>${isoInZone(lastChange(post), tz)}</updated>`,
+    );
+    if (post.summary) out.push(`<summary>${escapeXml(post.summary)}</summary>`);
+    for (const tag of post.tags) out.push(`<category term="${escapeXml(tag)}"/>`);
+    out.push(`<content type="html">${escapeXml(absolutizeHtml(post.html, url))}</content>`, '</entry>');
+  }
+  out.push('</feed>', '');
+  return out.join('\n');
+}
+
+export function jsonFeed(input: FeedInput): string {
+  const { config, posts } = input;
+  const tz = config.timezone;
+  const authors = [
+    Object.fromEntries(
+      Object.entries({ name: config.author.name ?? config.title, url: config.author.url }).filter(([, v]) => v !== undefined),
+    ),
+  ];
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: input.title,
+    home_page_url: absoluteUrl(input.pageUrl, config),
+    feed_url: absoluteUrl(input.feedUrl, config),
+    ...(input.description ? { description: input.description } : {}),
+    language: config.language,
+    authors,
+    items: posts.map((post) => {
+      const url = absoluteUrl(post.url, config);
+      return {
+        id: url,
+        url,
+        title: post.title,
+        content_html: absolutizeHtml(post.html, url),
+        ...(post.summary ? { summary: post.summary } : {}),
+        ...(post.image ? { image: absoluteUrl(post.image.src, config) } : {}),
+        date_published: isoInZone(post.date, tz),
+        date_modified: isoInZone(lastChange(post), tz),
+        ...(post.tags.length ? { tags: post.tags } : {}),
+      };
+    }),
+  };
+  return `${JSON.stringify(feed, null, 2)}\n`;
+}
+
+export function sitemapXml(entries: { url: string; lastmod?: Date }[], config: SiteConfig): string {
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
+  for (const e of entries) {
+    out.push(
+      `<url><loc>${escapeXml(absoluteUrl(e.url, config))}</loc>${e.lastmod ? `<lastmod>${isoInZone(e.lastmod, config.timezone)}</lastmod>` : ''}</url>`,
+    );
+  }
+  out.push('</urlset>', '');
+  return out.join('\n');
+}
+
+export { lastChange };

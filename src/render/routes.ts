@@ -1,0 +1,152 @@
+/** Pure: Site -> every Route the build writes (pages through templates, files as strings). */
+import type { Diagnostics } from '../errors.js';
+import { atomFeed, jsonFeed, lastChange, sitemapXml } from './feeds.js';
+import type { Post, Route, Site } from '../types.js';
+
+const FEED_SIZE = 20;
+
+export interface PageMeta {
+  title: string;
+  description: string;
+  url: string;
+  type: 'website' | 'article';
+  image?: { src: string; alt: string };
+  /** Extra feeds to announce in <head> (a series' feed on its posts and page). */
+  feeds: { title: string; url: string }[];
+}
+
+function meta(site: Site, m: Partial<PageMeta> & { url: string; title?: string }): PageMeta {
+  return {
+    title: m.title ?? site.config.title,
+    description: m.description || site.config.description,
+    url: m.url,
+    type: m.type ?? 'website',
+    image: m.image,
+    feeds: m.feeds ?? [],
+  };
+}
+
+type PageRoute = Extract<Route, { kind: 'page' }>;
+
+function page(url: string, template: string, data: Record<string, unknown>, source?: string): PageRoute {
+  return { kind: 'page', url, template, data, source };
+}
+
+export function homePageUrl(n: number): string {
+  return n === 1 ? '/' : `/page/${n}/`;
+}
+
+export function routeSite(site: Site, diag: Diagnostics): Route[] {
+  const { config } = site;
+  const routes: Route[] = [];
+  const sitemap: { url: string; lastmod?: Date }[] = [];
+  const newest = site.listed[0];
+
+  // Home, paginated.
+  const perPage = config.postsPerPage;
+  const pages = Math.max(1, Math.ceil(site.listed.length / perPage));
+  for (let n = 1; n <= pages; n++) {
+    const url = homePageUrl(n);
+    routes.push(
+      page(url, 'home.njk', {
+        page: meta(site, { url, title: n === 1 ? config.title : `${config.title} — page ${n}` }),
+        posts: site.listed.slice((n - 1) * perPage, n * perPage),
+        pagination: {
+          number: n,
+          total: pages,
+          prev: n > 1 ? homePageUrl(n - 1) : undefined,
+          next: n < pages ? homePageUrl(n + 1) : undefined,
+        },
+      }),
+    );
+    sitemap.push({ url, lastmod: n === 1 && newest ? lastChange(newest) : undefined });
+  }
+
+  for (const post of site.posts) {
+    const nav = site.seriesNav.get(post.source);
+    routes.push(
+      page(
+        post.url,
+        'post.njk',
+        {
+          page: meta(site, {
+            url: post.url,
+            title: post.title,
+            description: post.summary,
+            type: 'article',
+            image: post.image ? { src: post.image.src, alt: post.image.alt } : undefined,
+            feeds: nav ? [{ title: `${nav.series.title} (series)`, url: nav.series.feedUrl }] : [],
+          }),
+          post,
+          seriesNav: nav,
+        },
+        post.source,
+      ),
+    );
+    if (!post.unlisted) sitemap.push({ url: post.url, lastmod: lastChange(post) });
+  }
+
+  routes.push(page('/series/', 'series-index.njk', { page: meta(site, { url: '/series/', title: 'Series' }), seriesList: site.series }));
+  sitemap.push({ url: '/series/' });
+  for (const s of site.series) {
+    const feed = { title: `${s.title} (series)`, url: s.feedUrl };
+    routes.push(
+      page(s.url, 'series.njk', { page: meta(site, { url: s.url, title: s.title, description: s.description, feeds: [feed] }), series: s }),
+    );
+    const newestFirst = [...s.parts].map((p) => p.post).sort((a, b) => b.date.getTime() - a.date.getTime());
+    routes.push({
+      kind: 'file',
+      url: s.feedUrl,
+      body: atomFeed({ config, title: `${s.title} — ${config.title}`, description: s.description, feedUrl: s.feedUrl, pageUrl: s.url, posts: newestFirst.slice(0, FEED_SIZE) }),
+    });
+    sitemap.push({ url: s.url, lastmod: lastChange(s.latest) });
+  }
+
+  routes.push(page('/tags/', 'tags.njk', { page: meta(site, { url: '/tags/', title: 'Tags' }), tags: site.tags }));
+  sitemap.push({ url: '/tags/' });
+  for (const tag of site.tags) {
+    routes.push(page(tag.url, 'tag.njk', { page: meta(site, { url: tag.url, title: `Posts tagged “${tag.name}”` }), tag }));
+    sitemap.push({ url: tag.url, lastmod: lastChange(tag.posts[0]) });
+  }
+
+  routes.push(page('/archive/', 'archive.njk', { page: meta(site, { url: '/archive/', title: 'Archive' }), years: site.archive }));
+  sitemap.push({ url: '/archive/', lastmod: newest ? lastChange(newest) : undefined });
+
+  if (site.cpd) {
+    const title = `${site.cpd.framework} CPD log`;
+    routes.push(page('/cpd/', 'cpd.njk', { page: meta(site, { url: '/cpd/', title }), cpd: site.cpd }));
+    sitemap.push({ url: '/cpd/' });
+  }
+
+  routes.push(page('/404.html', '404.njk', { page: meta(site, { url: '/404.html', title: 'Page not found' }) }));
+
+  const feedPosts: Post[] = site.listed.slice(0, FEED_SIZE);
+  const feedInput = { config, title: config.title, description: config.description, pageUrl: '/', posts: feedPosts };
+  routes.push({ kind: 'file', url: '/feed.xml', body: atomFeed({ ...feedInput, feedUrl: '/feed.xml' }) });
+  routes.push({ kind: 'file', url: '/feed.json', body: jsonFeed({ ...feedInput, feedUrl: '/feed.json' }) });
+  routes.push({ kind: 'file', url: '/sitemap.xml', body: sitemapXml(sitemap, config) });
+  routes.push({ kind: 'file', url: '/robots.txt', body: `User-agent: *\nAllow: /\n\nSitemap: ${config.url}sitemap.xml\n` });
+
+  reportDuplicateUrls(routes, diag);
+  return routes;
+}
+
+/** Two routes with one URL would overwrite each other: an error naming both sources. */
+function reportDuplicateUrls(routes: Route[], diag: Diagnostics): void {
+  const seen = new Map<string, Route>();
+  for (const route of routes) {
+    const key = route.url.toLowerCase();
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, route);
+      continue;
+    }
+    const a = first.source ?? `the ${first.url} page`;
+    const b = route.source ?? `the ${route.url} page`;
+    diag.error({
+      file: route.source ?? first.source,
+      message: `${a} and ${b} would both be written to ${route.url}`,
+      hint: 'give one of them another `slug` in its front matter',
+    });
+  }
+}

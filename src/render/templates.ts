@@ -1,0 +1,100 @@
+/**
+ * Nunjucks: one environment per build, the site's templates/ over the built-in theme,
+ * file by file; templates compiled once and cached; autoescape on.
+ */
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { fileURLToPath } from 'node:url';
+import type { Problem } from '../errors.js';
+import { isoInZone, readableDate } from '../dates.js';
+import { withBasePath } from '../content/markdown.js';
+import { absoluteUrl } from './feeds.js';
+import { slugify } from '../slug.js';
+import type { Page, Route, SiteConfig } from '../types.js';
+
+/** The package's own folder: built-in templates/ and public/ live there. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUILTIN_TEMPLATES = path.join(PACKAGE_ROOT, 'templates');
+export const BUILTIN_PUBLIC = path.join(PACKAGE_ROOT, 'public');
+
+export interface RendererOptions {
+  root: string;
+  config: SiteConfig;
+  /** Extra globals for every template (`drafts`, …). */
+  globals?: Record<string, unknown>;
+}
+
+export type RenderPage = (route: Extract<Route, { kind: 'page' }>) => Page | Problem;
+
+function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+export function createRenderer(options: RendererOptions): RenderPage {
+  const { root, config } = options;
+  const searchPaths = [path.join(root, 'templates'), BUILTIN_TEMPLATES];
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(searchPaths, { noCache: false }), {
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+  const tz = config.timezone;
+  env.addFilter('url', (url: unknown) => withBasePath(String(url ?? ''), config.basePath));
+  // Both take site-relative URLs, as every URL in the template data is.
+  env.addFilter('absoluteUrl', (url: unknown) => absoluteUrl(String(url ?? ''), config));
+  env.addFilter('isoDate', (d: unknown) => {
+    const date = toDate(d);
+    return date ? isoInZone(date, tz) : '';
+  });
+  env.addFilter('readableDate', (d: unknown) => {
+    const date = toDate(d);
+    return date ? readableDate(date, config.language, tz) : '';
+  });
+  env.addFilter('slugify', (s: unknown) => slugify(String(s ?? '')));
+  env.addGlobal('site', config);
+  for (const [k, v] of Object.entries(options.globals ?? {})) env.addGlobal(k, v);
+
+  return (route) => {
+    try {
+      return { url: route.url, body: env.render(route.template, route.data) };
+    } catch (e) {
+      return templateProblem(e, route, root);
+    }
+  };
+}
+
+/** Nunjucks error -> "templates/post.njk:12:8 error: … (rendering /posts/x/ from posts/x.md)". */
+function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, root: string): Problem {
+  const raw = e instanceof Error ? e.message : String(e);
+  const m = /\(([^)]*)\)\s*(?:\[Line (\d+), Column (\d+)\])?\s*([\s\S]*)$/.exec(raw);
+  let file = `templates/${route.template}`;
+  let line: number | undefined;
+  let column: number | undefined;
+  let what = raw;
+  if (m) {
+    const where = m[1];
+    if (where && where !== 'unknown path') {
+      const rel = path.relative(root, where);
+      file = rel.startsWith('..') ? `${path.relative(PACKAGE_ROOT, where).split(path.sep).join('/')} (built-in theme)` : rel.split(path.sep).join('/');
+    }
+    line = m[2] ? Number(m[2]) : undefined;
+    column = m[3] ? Number(m[3]) : undefined;
+    what = m[4];
+  }
+  what = what.replace(/^(Template render error:\s*)+/, '').replace(/^Error:\s*/, '').trim().split('\n')[0];
+  const page = route.source ? `${route.url} from ${route.source}` : route.url;
+  return {
+    severity: 'error',
+    file,
+    line,
+    column,
+    message: `template error: ${what} (while rendering ${page})`,
+    hint: 'fix the template at this line; see "Templates" in the README for the variables each page has',
+  };
+}

@@ -1,0 +1,225 @@
+/** The data every stage hands to the next. Stages depend on these types, not on each other. */
+
+export interface Author {
+  name?: string;
+  email?: string;
+  url?: string;
+}
+
+export interface NavLink {
+  title: string;
+  url: string;
+}
+
+export interface CpdArea {
+  key: string;
+  title: string;
+}
+
+export interface SiteConfig {
+  title: string;
+  description: string;
+  /** Absolute base URL, always ending in `/`. */
+  url: string;
+  /** The path part of `url`, always starting and ending in `/` (`/` or `/blog/`). */
+  basePath: string;
+  language: string;
+  author: Author;
+  postsPerPage: number;
+  permalink: string;
+  timezone: string;
+  nav: NavLink[];
+  cpd: { framework: string; areas: CpdArea[] };
+}
+
+export interface BuildOptions {
+  /** Site folder (absolute). */
+  root: string;
+  /** Output folder (absolute). */
+  out: string;
+  drafts: boolean;
+  future: boolean;
+  /** Overrides site.yaml `url`. */
+  baseUrl?: string;
+  strict: boolean;
+  /** Fixed "now" for deciding future posts (tests); defaults to the current time. */
+  now?: Date;
+}
+
+/** A file read from the site folder. */
+export interface SourceFile {
+  /** Path relative to the site root, with forward slashes. */
+  path: string;
+  absPath: string;
+  kind: 'post' | 'series' | 'asset';
+  /** Decoded text for posts and series files (BOM removed, CRLF -> LF); undefined for assets. */
+  text?: string;
+}
+
+export interface LeadImage {
+  src: string;
+  alt: string;
+  credit?: string;
+  license?: string;
+  /** Deed URL when `license` names a Creative Commons licence, else undefined. */
+  licenseUrl?: string;
+  source?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface CpdRecord {
+  hours: number;
+  activity: string;
+  areas: string[];
+}
+
+export interface LinkRef {
+  /** The URL as written in the Markdown. */
+  href: string;
+  kind: 'link' | 'image';
+  line?: number;
+  alt?: string;
+}
+
+export interface Post {
+  /** Source path relative to the root (`posts/2024-01-05-hello.md`). */
+  source: string;
+  slug: string;
+  /** Site-relative URL without the base path (`/posts/hello/`). */
+  url: string;
+  title: string;
+  date: Date;
+  updated?: Date;
+  /** `YYYY-MM-DD` of `date` in the site's time zone. */
+  day: string;
+  year: number;
+  description?: string;
+  /** Plain-text summary: description, else the excerpt's text (for meta tags and feeds). */
+  summary: string;
+  excerptHtml: string;
+  html: string;
+  tags: string[];
+  series?: { name: string; slug: string; part?: number; line?: number };
+  draft: boolean;
+  future: boolean;
+  unlisted: boolean;
+  image?: LeadImage;
+  cpd?: CpdRecord;
+  words: number;
+  readingMinutes: number;
+  links: LinkRef[];
+  /** Colocated files of a folder post: absolute source path -> output path (relative to the output root). */
+  assets: { from: string; to: string }[];
+  /** Every front-matter field as written, for templates. */
+  data: Record<string, unknown>;
+}
+
+export interface SeriesMeta {
+  source: string;
+  slug: string;
+  title?: string;
+  description?: string;
+  status?: 'ongoing' | 'complete';
+  html: string;
+}
+
+export interface SeriesPart {
+  post: Post;
+  /** 1-based position among the parts shown. */
+  number: number;
+}
+
+export interface Series {
+  slug: string;
+  title: string;
+  url: string;
+  feedUrl: string;
+  description?: string;
+  status?: 'ongoing' | 'complete';
+  html: string;
+  parts: SeriesPart[];
+  first: Post;
+  latest: Post;
+}
+
+/** What a series post's templates see as `seriesNav`. */
+export interface SeriesNav {
+  series: Series;
+  number: number;
+  total: number;
+  parts: SeriesPart[];
+  prev?: Post;
+  next?: Post;
+}
+
+export interface Tag {
+  name: string;
+  slug: string;
+  url: string;
+  posts: Post[];
+}
+
+export interface ArchiveYear {
+  year: number;
+  posts: Post[];
+}
+
+export interface CpdEntry {
+  post: Post;
+  date: string;
+  hours: number;
+  activity: string;
+  areas: string[];
+}
+
+export interface CpdYear {
+  year: number;
+  total: number;
+  byArea: { area: CpdArea; hours: number }[];
+  entries: CpdEntry[];
+}
+
+export interface CpdLog {
+  framework: string;
+  areas: CpdArea[];
+  /** Oldest first. */
+  entries: CpdEntry[];
+  /** Newest year first. */
+  years: CpdYear[];
+  /** Areas with no entry in the three years up to the latest entry. */
+  staleAreas: CpdArea[];
+}
+
+export interface Site {
+  config: SiteConfig;
+  /** Every post that gets a page, newest first (listed and unlisted). */
+  posts: Post[];
+  /** Posts shown in lists, feeds and the sitemap, newest first. */
+  listed: Post[];
+  series: Series[];
+  /** Post source -> its series navigation. */
+  seriesNav: Map<string, SeriesNav>;
+  tags: Tag[];
+  archive: ArchiveYear[];
+  cpd: CpdLog | null;
+  /** Files to copy: absolute source path -> output path (relative to the output root). */
+  assets: { from: string; to: string }[];
+  drafts: boolean;
+}
+
+export type Route =
+  | {
+      kind: 'page';
+      url: string;
+      template: string;
+      data: Record<string, unknown>;
+      /** The source file that produced this page, for error messages. */
+      source?: string;
+    }
+  | { kind: 'file'; url: string; body: string | Buffer; source?: string };
+
+export interface Page {
+  url: string;
+  body: string | Buffer;
+}
