@@ -69,25 +69,33 @@ export function createRenderer(options: RendererOptions): RenderPage {
   };
 }
 
-/** Nunjucks error -> "templates/post.njk:12:8 error: … (rendering /posts/x/ from posts/x.md)". */
+/**
+ * Nunjucks error -> "templates/post.njk:12:8 error: … (while rendering /posts/x/ from posts/x.md)".
+ * Nunjucks nests one "(file) [Line, Column]" per template level; the innermost is the
+ * culprit. Render-time positions are 0-based (marked "Template render error"), parse-time
+ * positions 1-based.
+ */
 function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, root: string): Problem {
   const raw = e instanceof Error ? e.message : String(e);
-  const m = /\(([^)]*)\)\s*(?:\[Line (\d+), Column (\d+)\])?\s*([\s\S]*)$/.exec(raw);
   let file = `templates/${route.template}`;
   let line: number | undefined;
   let column: number | undefined;
-  let what = raw;
-  if (m) {
-    const where = m[1];
-    if (where && where !== 'unknown path') {
-      const rel = path.relative(root, where);
-      file = rel.startsWith('..') ? `${path.relative(PACKAGE_ROOT, where).split(path.sep).join('/')} (built-in theme)` : rel.split(path.sep).join('/');
+  const locations = [...raw.matchAll(/(Template render error: )?\(([^()\n]+)\)(?: \[Line (\d+), Column (\d+)\])?/g)];
+  const where = locations.filter((m) => m[3] !== undefined).pop() ?? locations.pop();
+  if (where) {
+    const abs = where[2];
+    if (abs !== 'unknown path') {
+      const rel = path.relative(root, abs);
+      file = rel.startsWith('..') ? `${path.relative(PACKAGE_ROOT, abs).split(path.sep).join('/')} (built-in theme)` : rel.split(path.sep).join('/');
     }
-    line = m[2] ? Number(m[2]) : undefined;
-    column = m[3] ? Number(m[3]) : undefined;
-    what = m[4];
+    if (where[3] !== undefined) {
+      const zeroBased = where[1] !== undefined;
+      line = Number(where[3]) + (zeroBased ? 1 : 0);
+      column = Number(where[4]) + (zeroBased ? 1 : 0);
+    }
   }
-  what = what.replace(/^(Template render error:\s*)+/, '').replace(/^Error:\s*/, '').trim().split('\n')[0];
+  const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
+  const what = (lines.pop() ?? raw).replace(/^(Template render error:\s*)?(\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*)?/, '').replace(/^Error:\s*/, '');
   const page = route.source ? `${route.url} from ${route.source}` : route.url;
   return {
     severity: 'error',
@@ -95,6 +103,6 @@ function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, ro
     line,
     column,
     message: `template error: ${what} (while rendering ${page})`,
-    hint: 'fix the template at this line; see "Templates" in the README for the variables each page has',
+    hint: 'fix the template at this line; see "Templates and the theme" in the README for the variables each page has',
   };
 }
