@@ -21,8 +21,8 @@ export function parseFrontMatter(text: string, file: string): FrontMatter | Prob
     result = matter(text, {
       engines: {
         yaml: (src: string) => {
-          // The YAML starts on line 2, after the opening `---`.
-          parsed = parseYaml(src, file, 2);
+          // gray-matter hands over the text after the opening `---`, usually with its line end.
+          parsed = parseYaml(src, file, src.startsWith('\n') ? 1 : 2);
           return isProblem(parsed) ? {} : ((parsed.data ?? {}) as object);
         },
       },

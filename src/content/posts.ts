@@ -184,7 +184,11 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
       report.error('series_part', `\`series_part\` must be a whole number from 1 up, not ${JSON.stringify(part)}`, 'write e.g. series_part: 3');
     } else if (!series) {
       report.warn('series_part', '`series_part` without `series` is ignored', 'add series: "Name of the series", or remove series_part', false);
-    } else series.part = part as number;
+    } else {
+      series.part = part as number;
+      // Errors about a part (duplicates, gaps) point at the series_part line.
+      series.line = fm.positionOf('series_part')?.line ?? series.line;
+    }
   }
 
   let draft = false;
