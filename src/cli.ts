@@ -6,6 +6,7 @@ import { buildSite } from './build.js';
 import { formatProblem, SiteError, UsageError, type Problem } from './errors.js';
 import { MemoryWriter } from './output/writer.js';
 import { newPost } from './new-post.js';
+import { exportCpd, writeCpdExport } from './cpd-command.js';
 import { PACKAGE_ROOT } from './render/templates.js';
 
 export interface CliIO {
@@ -28,6 +29,7 @@ Usage:
   folio build [--root DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--timings]
   folio check [--root DIR] [--strict]
   folio new   "Title" [--root DIR] [--series NAME] [--tags a,b] [--template reflection] [--date YYYY-MM-DD]
+  folio cpd   [--root DIR] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json|html] [--output FILE]
   folio --help | --version
 
 Options:
@@ -40,6 +42,9 @@ Options:
   --quiet          print no summary line
   --timings        print how long each stage took
   --debug          show stack traces for unexpected errors
+  --from, --to     cpd: the first and last day of the range, both included (default: all entries)
+  --format FORMAT  cpd: csv, json or html (one self-contained page); default from --output's extension, else csv
+  --output FILE    cpd: write to FILE instead of printing
 
 Exit codes: 0 success, 1 content/template/build errors, 2 usage errors.
 `;
@@ -67,6 +72,7 @@ const COMMANDS = {
     timings: { type: 'boolean' },
   },
   check: { ...COMMON, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, future: { type: 'boolean' } },
+  cpd: { ...COMMON, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' } },
   new: {
     ...COMMON,
     series: { type: 'string' },
@@ -112,7 +118,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       return 0;
     }
     if (!(command in COMMANDS)) {
-      throw new UsageError(`unknown command "${command}" — the commands are build, check and new (run \`folio --help\`)`);
+      throw new UsageError(`unknown command "${command}" — the commands are build, check, new and cpd (run \`folio --help\`)`);
     }
     const { values, positionals } = parse(command as Command, args);
     if (values.help) {
@@ -121,6 +127,21 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     debug = Boolean(values.debug);
     const root = path.resolve(io.cwd, (values.root as string | undefined) ?? '.');
+
+    if (command === 'cpd') {
+      const v = values as { from?: string; to?: string; format?: string; output?: string };
+      const output = v.output === undefined ? undefined : path.resolve(io.cwd, v.output);
+      const result = await exportCpd({ root, from: v.from, to: v.to, format: v.format, output });
+      for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
+      if (!output) {
+        io.stdout(result.text);
+        return 0;
+      }
+      await writeCpdExport(output, result.text);
+      const shown = path.relative(io.cwd, output).startsWith('..') ? output : path.relative(io.cwd, output);
+      io.stdout(`Wrote ${result.entries} CPD entr${result.entries === 1 ? 'y' : 'ies'} (${result.hours} hour${result.hours === 1 ? '' : 's'}, ${result.period}) as ${result.format} -> ${shown}\n`);
+      return 0;
+    }
 
     if (command === 'new') {
       const v = values as { series?: string; tags?: string; template?: string; date?: string };
@@ -175,7 +196,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   } catch (e) {
     if (e instanceof SiteError) {
       for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);
-      io.stderr(`${command === 'check' ? 'Check' : 'Build'} failed: ${summary(e.problems)}${command === 'build' ? '; the previous output was left as it was' : ''}\n`);
+      if (command === 'cpd') io.stderr(`CPD export failed: ${summary(e.problems)}; nothing was written\n`);
+      else io.stderr(`${command === 'check' ? 'Check' : 'Build'} failed: ${summary(e.problems)}${command === 'build' ? '; the previous output was left as it was' : ''}\n`);
       return 1;
     }
     if (e instanceof UsageError) {

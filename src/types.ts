@@ -66,6 +66,8 @@ export interface LeadImage {
   source?: string;
   width?: number;
   height?: number;
+  /** Line of `image` in the post's front matter, for messages. */
+  line?: number;
 }
 
 export interface CpdRecord {
@@ -167,17 +169,35 @@ export interface ArchiveYear {
 
 export interface CpdEntry {
   post: Post;
+  /** `YYYY-MM-DD` of the post in the site's time zone. */
   date: string;
   hours: number;
   activity: string;
+  /** Area keys as written (duplicates removed). */
   areas: string[];
+  /** The same areas' titles from site.yaml, for display. */
+  areaTitles: string[];
+}
+
+export interface CpdAreaHours {
+  area: CpdArea;
+  hours: number;
 }
 
 export interface CpdYear {
   year: number;
+  /** Each entry counted once, however many areas it has. */
   total: number;
-  byArea: { area: CpdArea; hours: number }[];
+  /** Every area of site.yaml, in its order; an entry counts in full towards each of its areas. */
+  byArea: CpdAreaHours[];
+  /** Oldest first. */
   entries: CpdEntry[];
+}
+
+export interface CpdStaleArea {
+  area: CpdArea;
+  /** The area's latest entry up to `asOf`, if it has any. */
+  lastEntry?: CpdEntry;
 }
 
 export interface CpdLog {
@@ -187,8 +207,13 @@ export interface CpdLog {
   entries: CpdEntry[];
   /** Newest year first. */
   years: CpdYear[];
-  /** Areas with no entry in the three years up to the latest entry. */
-  staleAreas: CpdArea[];
+  /** All entries: each counted once in `total`, in full in each of its areas in `byArea`. */
+  total: number;
+  byArea: CpdAreaHours[];
+  /** The build's `now` as a day in the site's time zone: the end of the three-year window. */
+  asOf: string;
+  /** Areas with no entry dated in the three years up to `asOf` (after the same day three years before). */
+  staleAreas: CpdStaleArea[];
 }
 
 export interface Site {

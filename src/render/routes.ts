@@ -1,6 +1,7 @@
 /** Pure: Site -> every Route the build writes (pages through templates, files as strings). */
 import type { Diagnostics } from '../errors.js';
 import { atomFeed, jsonFeed, lastChange, sitemapXml } from './feeds.js';
+import { cpdCsv, cpdJson, cpdYearCharts } from './cpd.js';
 import type { Post, Route, Site } from '../types.js';
 
 const FEED_SIZE = 20;
@@ -18,7 +19,8 @@ export interface PageMeta {
 function meta(site: Site, m: Partial<PageMeta> & { url: string; title?: string }): PageMeta {
   return {
     title: m.title ?? site.config.title,
-    description: m.description || site.config.description,
+    // Never empty: link previews and search results show it.
+    description: m.description || site.config.description || site.config.title,
     url: m.url,
     type: m.type ?? 'website',
     image: m.image,
@@ -32,6 +34,13 @@ function page(url: string, template: string, data: Record<string, unknown>, sour
   return { kind: 'page', url, template, data, source };
 }
 
+/** The sitemap's lastmod of a page listing `posts`: the latest change among them. */
+function latestChange(posts: Post[]): Date | undefined {
+  let latest: Date | undefined;
+  for (const p of posts) if (!latest || lastChange(p) > latest) latest = lastChange(p);
+  return latest;
+}
+
 export function homePageUrl(n: number): string {
   return n === 1 ? '/' : `/page/${n}/`;
 }
@@ -40,7 +49,8 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
   const { config } = site;
   const routes: Route[] = [];
   const sitemap: { url: string; lastmod?: Date }[] = [];
-  const newest = site.listed[0];
+  // Drafts are built by --drafts (and dev) to preview them, but never announced.
+  const published = site.listed.filter((p) => !p.draft);
 
   // Home, paginated.
   const perPage = config.postsPerPage;
@@ -59,7 +69,7 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
         },
       }),
     );
-    sitemap.push({ url, lastmod: n === 1 && newest ? lastChange(newest) : undefined });
+    sitemap.push({ url, lastmod: latestChange(site.listed.slice((n - 1) * perPage, n * perPage)) });
   }
 
   for (const post of site.posts) {
@@ -83,44 +93,63 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
         post.source,
       ),
     );
-    if (!post.unlisted) sitemap.push({ url: post.url, lastmod: lastChange(post) });
+    if (!post.unlisted && !post.draft) sitemap.push({ url: post.url, lastmod: lastChange(post) });
   }
 
-  routes.push(page('/series/', 'series-index.njk', { page: meta(site, { url: '/series/', title: 'Series' }), seriesList: site.series }));
-  sitemap.push({ url: '/series/' });
+  routes.push(
+    page('/series/', 'series-index.njk', {
+      page: meta(site, { url: '/series/', title: 'Series', description: `Every series on ${config.title}, with its parts and dates` }),
+      seriesList: site.series,
+    }),
+  );
+  sitemap.push({ url: '/series/', lastmod: latestChange(site.series.flatMap((s) => s.parts.map((p) => p.post))) });
   for (const s of site.series) {
     const feed = { title: `${s.title} (series)`, url: s.feedUrl };
     routes.push(
-      page(s.url, 'series.njk', { page: meta(site, { url: s.url, title: s.title, description: s.description, feeds: [feed] }), series: s }),
+      page(s.url, 'series.njk', {
+        page: meta(site, {
+          url: s.url,
+          title: s.title,
+          description: s.description || `All ${s.parts.length} part${s.parts.length === 1 ? '' : 's'} of “${s.title}”, in reading order`,
+          feeds: [feed],
+        }),
+        series: s,
+      }),
     );
-    const newestFirst = [...s.parts].map((p) => p.post).sort((a, b) => b.date.getTime() - a.date.getTime());
+    const newestFirst = s.parts.map((p) => p.post).filter((p) => !p.draft).sort((a, b) => b.date.getTime() - a.date.getTime());
     routes.push({
       kind: 'file',
       url: s.feedUrl,
       body: atomFeed({ config, title: `${s.title} — ${config.title}`, description: s.description, feedUrl: s.feedUrl, pageUrl: s.url, posts: newestFirst.slice(0, FEED_SIZE) }),
     });
-    sitemap.push({ url: s.url, lastmod: lastChange(s.latest) });
+    sitemap.push({ url: s.url, lastmod: latestChange(s.parts.map((p) => p.post)) });
   }
 
-  routes.push(page('/tags/', 'tags.njk', { page: meta(site, { url: '/tags/', title: 'Tags' }), tags: site.tags }));
-  sitemap.push({ url: '/tags/' });
+  const tagsDescription = `Every tag on ${config.title}, with its number of posts`;
+  routes.push(page('/tags/', 'tags.njk', { page: meta(site, { url: '/tags/', title: 'Tags', description: tagsDescription }), tags: site.tags }));
+  sitemap.push({ url: '/tags/', lastmod: latestChange(site.tags.flatMap((t) => t.posts)) });
   for (const tag of site.tags) {
-    routes.push(page(tag.url, 'tag.njk', { page: meta(site, { url: tag.url, title: `Posts tagged “${tag.name}”` }), tag }));
-    sitemap.push({ url: tag.url, lastmod: lastChange(tag.posts[0]) });
+    const title = `Posts tagged “${tag.name}”`;
+    routes.push(page(tag.url, 'tag.njk', { page: meta(site, { url: tag.url, title, description: `${title} on ${config.title}` }), tag }));
+    sitemap.push({ url: tag.url, lastmod: latestChange(tag.posts) });
   }
 
-  routes.push(page('/archive/', 'archive.njk', { page: meta(site, { url: '/archive/', title: 'Archive' }), years: site.archive }));
-  sitemap.push({ url: '/archive/', lastmod: newest ? lastChange(newest) : undefined });
+  const archiveDescription = `Every post on ${config.title}, by year`;
+  routes.push(page('/archive/', 'archive.njk', { page: meta(site, { url: '/archive/', title: 'Archive', description: archiveDescription }), years: site.archive }));
+  sitemap.push({ url: '/archive/', lastmod: latestChange(site.listed) });
 
   if (site.cpd) {
     const title = `${site.cpd.framework} CPD log`;
-    routes.push(page('/cpd/', 'cpd.njk', { page: meta(site, { url: '/cpd/', title }), cpd: site.cpd }));
-    sitemap.push({ url: '/cpd/' });
+    const description = `Continuing professional development by year and by ${site.cpd.framework} area, with CSV and JSON exports`;
+    routes.push(page('/cpd/', 'cpd.njk', { page: meta(site, { url: '/cpd/', title, description }), cpd: site.cpd, charts: cpdYearCharts(site.cpd) }));
+    routes.push({ kind: 'file', url: '/cpd/cpd.csv', body: cpdCsv(site.cpd.entries, config) });
+    routes.push({ kind: 'file', url: '/cpd/cpd.json', body: cpdJson(site.cpd.entries, config) });
+    sitemap.push({ url: '/cpd/', lastmod: latestChange(site.cpd.entries.map((e) => e.post)) });
   }
 
   routes.push(page('/404.html', '404.njk', { page: meta(site, { url: '/404.html', title: 'Page not found' }) }));
 
-  const feedPosts: Post[] = site.listed.slice(0, FEED_SIZE);
+  const feedPosts: Post[] = published.slice(0, FEED_SIZE);
   const feedInput = { config, title: config.title, description: config.description, pageUrl: '/', posts: feedPosts };
   routes.push({ kind: 'file', url: '/feed.xml', body: atomFeed({ ...feedInput, feedUrl: '/feed.xml' }) });
   routes.push({ kind: 'file', url: '/feed.json', body: jsonFeed({ ...feedInput, feedUrl: '/feed.json' }) });
@@ -141,8 +170,7 @@ function reportDuplicateUrls(routes: Route[], diag: Diagnostics): void {
       seen.set(key, route);
       continue;
     }
-    const a = first.source ?? `the ${first.url} page`;
-    const b = route.source ?? `the ${route.url} page`;
+    const [a, b] = [first.source ?? `the ${first.url} page`, route.source ?? `the ${route.url} page`].sort();
     diag.error({
       file: route.source ?? first.source,
       message: `${a} and ${b} would both be written to ${route.url}`,
