@@ -103,7 +103,8 @@ describe('the basic fixture, default flags', () => {
     expect($('figure.lead-image img').attr('alt')).toBe('A red square');
     expect($('figure.lead-image figcaption a[rel="license"]').attr('href')).toBe('https://creativecommons.org/licenses/by-nc-nd/2.0/');
     expect($('figure.lead-image figcaption a').first().attr('href')).toBe('https://example.org/lead');
-    expect($('.post-body img').attr('src')).toBe('circle.svg');
+    // Relative URLs are resolved against the post, so they also work in excerpts and feeds.
+    expect($('.post-body img').attr('src')).toBe('/posts/a-folder-post/circle.svg');
   });
 
   test('builds unlisted posts at their URL but lists them nowhere', async () => {
@@ -209,7 +210,7 @@ describe('base path', () => {
       if (u.startsWith('/')) expect(u, u).toMatch(/^\/blog\//);
     }
     expect($('.post-body p a').first().attr('href')).toBe('/blog/posts/second-steps/');
-    expect($('.post-body p a').eq(1).attr('href')).toBe('../third-steps/');
+    expect($('.post-body p a').eq(1).attr('href')).toBe('/blog/posts/third-steps/');
     expect($('link[rel="canonical"]').attr('href')).toBe('https://example.org/blog/posts/first-steps/');
   });
 });

@@ -56,14 +56,19 @@ export function createMarkdown(options: MarkdownOptions) {
   });
   const { basePath } = options;
 
-  // Record links and images (for the link checker) and prefix the base path.
+  // Record links and images (for the link checker) with their lines, and make their URLs
+  // site-absolute: relative ones resolved against the page (so excerpts shown on other pages
+  // and feeds still point at the right place), root-relative ones under the base path.
   md.core.ruler.push('folio_links', (state) => {
     const links: LinkRef[] = state.env.links;
+    const rewrite = (url: string) => withBasePath(resolveRelative(url, state.env.pageUrl), basePath);
     for (const block of state.tokens) {
-      if (block.type === 'html_block' && basePath !== '/') block.content = rebaseHtml(block.content, basePath);
+      const blockLine = block.map ? block.map[0] + 1 : undefined;
+      if (block.type === 'html_block') block.content = rewriteHtml(block.content, blockLine, links, rewrite);
       if (block.type !== 'inline' || !block.children) continue;
-      const line = block.map ? block.map[0] + 1 : undefined;
+      let line = blockLine;
       for (const t of block.children) {
+        if ((t.type === 'softbreak' || t.type === 'hardbreak') && line !== undefined) line++;
         if (t.type === 'link_open' || t.type === 'image') {
           const attr = t.type === 'image' ? 'src' : 'href';
           const url = t.attrGet(attr);
@@ -71,16 +76,17 @@ export function createMarkdown(options: MarkdownOptions) {
           const ref: LinkRef = { href: url, kind: t.type === 'image' ? 'image' : 'link', line };
           if (t.type === 'image') ref.alt = t.children ? t.children.map((c) => c.content).join('') : t.content;
           if (!url.startsWith('#')) links.push(ref);
-          t.attrSet(attr, withBasePath(url, basePath));
-        } else if (t.type === 'html_inline' && basePath !== '/') {
-          t.content = rebaseHtml(t.content, basePath);
+          t.attrSet(attr, rewrite(url));
+        } else if (t.type === 'html_inline') {
+          t.content = rewriteHtml(t.content, line, links, rewrite);
         }
       }
     }
   });
 
-  return function renderMarkdown(text: string): RenderedMarkdown {
-    const env = { links: [] as LinkRef[] };
+  /** `pageUrl` (site-relative, e.g. `/posts/x/`) is where relative links are resolved from. */
+  return function renderMarkdown(text: string, pageUrl?: string): RenderedMarkdown {
+    const env = { links: [] as LinkRef[], pageUrl };
     const tokens = md.parse(text, env);
     const html = md.renderer.render(tokens, md.options, env);
     return { html, excerptHtml: excerpt(tokens, env), links: env.links };
@@ -102,8 +108,43 @@ export function createMarkdown(options: MarkdownOptions) {
   }
 }
 
-function rebaseHtml(html: string, basePath: string): string {
-  return html.replace(/\b(href|src)=(["'])(\/[^"']*)/g, (_m, attr: string, q: string, url: string) => `${attr}=${q}${withBasePath(url, basePath)}`);
+/** `../x/` on page `/posts/y/` -> `/posts/x/`; leaves root-relative, absolute and `#`/`?` URLs alone. */
+export function resolveRelative(url: string, pageUrl: string | undefined): string {
+  if (!pageUrl || url === '' || /^([a-z][a-z0-9+.-]*:|[/#?])/i.test(url)) return url;
+  try {
+    const u = new URL(url, `http://site.invalid${pageUrl}`);
+    return u.pathname + u.search + u.hash;
+  } catch {
+    return url;
+  }
+}
+
+const HTML_TAG = /<([a-z][a-z0-9-]*)\b[^>]*>/gi;
+const URL_ATTR = /(\s(?:href|src)\s*=\s*)(["'])([^"']*)\2/gi;
+const ALT_ATTR = /\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+
+/** Raw HTML: every href/src rewritten like a Markdown link; `<a href>` and `<img src>` recorded. */
+function rewriteHtml(html: string, line: number | undefined, links: LinkRef[], rewrite: (url: string) => string): string {
+  return html.replace(HTML_TAG, (tag: string, name: string, offset: number) => {
+    const kind = name.toLowerCase() === 'img' ? 'image' : name.toLowerCase() === 'a' ? 'link' : undefined;
+    return tag.replace(URL_ATTR, (_m, before: string, quote: string, url: string) => {
+      if (kind && !url.startsWith('#')) {
+        const ref: LinkRef = { href: url, kind, line: line === undefined ? undefined : line + countNewlines(html, offset) };
+        if (kind === 'image') {
+          const alt = ALT_ATTR.exec(tag);
+          ref.alt = alt ? (alt[1] ?? alt[2] ?? alt[3]) : undefined;
+        }
+        links.push(ref);
+      }
+      return `${before}${quote}${rewrite(url)}${quote}`;
+    });
+  });
+}
+
+function countNewlines(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1 && i < end; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** Plain text of an HTML fragment, whitespace folded (for summaries and meta descriptions). */

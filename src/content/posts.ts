@@ -7,7 +7,7 @@ import { slugify } from '../slug.js';
 import { closestName } from '../suggest.js';
 import { isProblem } from '../yaml.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
-import { htmlToText, type RenderedMarkdown } from './markdown.js';
+import { htmlToText, resolveRelative, type RenderedMarkdown } from './markdown.js';
 import type { CpdRecord, LeadImage, Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
 export const POST_FIELDS = [
@@ -20,7 +20,7 @@ const DATE_HINT = 'write it as YYYY-MM-DD, e.g. 2024-03-05 (a time is optional: 
 
 export interface ParseContext {
   config: SiteConfig;
-  renderMarkdown: (text: string) => RenderedMarkdown;
+  renderMarkdown: (text: string, pageUrl?: string) => RenderedMarkdown;
   now: Date;
   diag: Diagnostics;
 }
@@ -222,7 +222,7 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
 
   const day = calendarDay(date, config.timezone);
   const url = expandPermalink(config.permalink, slug, day);
-  const rendered = ctx.renderMarkdown(fm.body);
+  const rendered = ctx.renderMarkdown(fm.body, url);
   for (const link of rendered.links) link.line = link.line === undefined ? undefined : link.line + fm.bodyLine - 1;
   for (const link of rendered.links) {
     if (link.kind === 'image' && !link.alt?.trim()) {
@@ -230,7 +230,8 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
     }
   }
   if (image) {
-    if (!/^([a-z]+:)?\/\//i.test(image.src) && !image.src.startsWith('/')) image.src = url + image.src;
+    image.src = resolveRelative(image.src, url);
+    image.line = fm.positionOf(['image', 'src'], true)?.line ?? fm.positionOf('image')?.line;
   }
   const summaryText = description ?? htmlToText(rendered.excerptHtml);
   const words = countWords(fm.body);

@@ -19,19 +19,56 @@ export function absoluteUrl(url: string, config: SiteConfig): string {
   return config.url + url.replace(/^\//, '');
 }
 
+/** `href`, `src` and `srcset` attributes, double- or single-quoted. */
+const URL_ATTRS = /(\s(?:href|src|srcset|poster)\s*=\s*)(["'])([^"']*)\2/gi;
+
+function absolutizeOne(value: string, pageUrl: string): string {
+  if (value === '' || /^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+  try {
+    return new URL(value.replace(/&amp;/g, '&'), pageUrl).href.replace(/&/g, '&amp;');
+  } catch {
+    return value;
+  }
+}
+
 /**
- * Links and images in a post's HTML made absolute against the page, so they work in a
- * feed reader. Root-relative URLs already carry the base path (the Markdown stage added it).
+ * Links and images in a post's HTML made absolute against the page, so they work in a feed
+ * reader. Root-relative URLs already carry the base path (the Markdown stage added it), and
+ * relative ones were resolved against the post there too; `#x` becomes `<post URL>#x`.
  */
 export function absolutizeHtml(html: string, pageUrl: string): string {
-  return html.replace(/\b(href|src)="([^"]*)"/g, (whole, attr: string, value: string) => {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return whole;
-    try {
-      return `${attr}="${new URL(value.replace(/&amp;/g, '&'), pageUrl).href.replace(/&/g, '&amp;')}"`;
-    } catch {
-      return whole;
-    }
+  return html.replace(URL_ATTRS, (_m, before: string, quote: string, value: string) => {
+    const abs = /srcset/i.test(before)
+      ? value
+          .split(',')
+          .map((candidate) => candidate.trim().replace(/^\S+/, (url) => absolutizeOne(url, pageUrl)))
+          .join(', ')
+      : absolutizeOne(value, pageUrl);
+    return `${before}${quote}${abs}${quote}`;
   });
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The lead image (with its credit, which a CC BY licence requires wherever it is shown), then the body. */
+function feedContent(post: Post, postUrl: string, config: SiteConfig): string {
+  const body = absolutizeHtml(post.html, postUrl);
+  const image = post.image;
+  if (!image) return body;
+  let caption = '';
+  if (image.credit || image.license) {
+    const credit = image.source
+      ? `<a href="${escapeHtml(absolutizeOne(image.source, postUrl))}">${escapeHtml(image.credit ?? 'source')}</a>`
+      : escapeHtml(image.credit ?? '');
+    const license = image.license
+      ? ` (${image.licenseUrl ? `<a href="${escapeHtml(image.licenseUrl)}" rel="license">${escapeHtml(image.license)}</a>` : escapeHtml(image.license)})`
+      : '';
+    caption = `<figcaption>Image: ${credit}${license}</figcaption>`;
+  }
+  const src = escapeHtml(absoluteUrl(image.src, config));
+  return `<figure><img src="${src}" alt="${escapeHtml(image.alt)}">${caption}</figure>\n${body}`;
 }
 
 export interface FeedInput {
@@ -90,7 +127,7 @@ export function atomFeed(input: FeedInput): string {
     );
     if (post.summary) out.push(`<summary>${escapeXml(post.summary)}</summary>`);
     for (const tag of post.tags) out.push(`<category term="${escapeXml(tag)}"/>`);
-    out.push(`<content type="html">${escapeXml(absolutizeHtml(post.html, url))}</content>`, '</entry>');
+    out.push(`<content type="html">${escapeXml(feedContent(post, url, config))}</content>`, '</entry>');
   }
   out.push('</feed>', '');
   return out.join('\n');
@@ -118,7 +155,7 @@ export function jsonFeed(input: FeedInput): string {
         id: url,
         url,
         title: post.title,
-        content_html: absolutizeHtml(post.html, url),
+        content_html: feedContent(post, url, config),
         ...(post.summary ? { summary: post.summary } : {}),
         ...(post.image ? { image: absoluteUrl(post.image.src, config) } : {}),
         date_published: isoInZone(post.date, tz),
