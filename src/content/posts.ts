@@ -8,6 +8,7 @@ import { closestName } from '../suggest.js';
 import { isProblem } from '../yaml.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { htmlToText, resolveRelative, type RenderedMarkdown } from './markdown.js';
+import { addImageDimensions, localImageDimensions } from './image-dimensions.js';
 import type { CpdRecord, LeadImage, Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
 export const POST_FIELDS = [
@@ -229,9 +230,14 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
       diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…)' });
     }
   }
+  // Images carry their real size (no layout shift); front-matter width and height win.
+  const dimensionsOf = (siteUrl: string) => localImageDimensions(siteUrl, source, url);
+  rendered.html = addImageDimensions(rendered.html, config.basePath, dimensionsOf);
+  rendered.excerptHtml = addImageDimensions(rendered.excerptHtml, config.basePath, dimensionsOf);
   if (image) {
     image.src = resolveRelative(image.src, url);
     image.line = fm.positionOf(['image', 'src'], true)?.line ?? fm.positionOf('image')?.line;
+    if (!(image.width && image.height)) Object.assign(image, dimensionsOf(image.src));
   }
   const summaryText = description ?? htmlToText(rendered.excerptHtml);
   const words = countWords(fm.body);

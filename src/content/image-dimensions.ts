@@ -1,0 +1,91 @@
+/**
+ * Image sizes read at build time, so that every <img> carries its width and height and the
+ * page does not jump as images arrive. Local files only (a folder post's own files, public/,
+ * or files kept elsewhere in the site such as posts/images/); remote images are left alone.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { imageSize } from 'image-size';
+import type { SourceFile } from '../types.js';
+
+export interface Dimensions {
+  width: number;
+  height: number;
+}
+
+/** The site folder, from a source file's absolute and root-relative paths. */
+function siteRootOf(source: SourceFile): string {
+  const depth = source.path.split('/').length - 1;
+  return path.resolve(path.dirname(source.absPath), ...Array<string>(depth).fill('..'));
+}
+
+function readDimensions(file: string): Dimensions | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined; // missing: the link checker reports it
+  }
+  try {
+    const size = imageSize(bytes);
+    if (!(size.width > 0 && size.height > 0)) return undefined;
+    // EXIF orientations 5-8 are quarter turns: browsers show the image with its sides swapped.
+    const turned = (size.orientation ?? 1) >= 5;
+    return turned ? { width: size.height, height: size.width } : { width: size.width, height: size.height };
+  } catch {
+    return undefined; // not an image format image-size knows: no size rather than a wrong one
+  }
+}
+
+/**
+ * The size of the local file a site-relative URL (`/posts/x/photo.jpg`, no base path) points
+ * at, as seen from the post `source` whose page is at `postUrl`; undefined when it is not a
+ * local image.
+ */
+export function localImageDimensions(siteUrl: string, source: SourceFile, postUrl: string): Dimensions | undefined {
+  if (!siteUrl.startsWith('/') || siteUrl.startsWith('//')) return undefined;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(siteUrl.replace(/[?#].*$/, '')).slice(1);
+  } catch {
+    return undefined;
+  }
+  const root = siteRootOf(source);
+  const candidates: string[] = [];
+  // A folder post's own files are written beside its page.
+  const pageDir = postUrl.slice(1);
+  if (path.posix.basename(source.path) === 'index.md' && rel.startsWith(pageDir)) {
+    candidates.push(path.join(path.dirname(source.absPath), rel.slice(pageDir.length)));
+  }
+  candidates.push(path.join(root, 'public', rel), path.join(root, rel));
+  for (const file of candidates) {
+    if (!file.startsWith(root + path.sep)) continue; // never read outside the site
+    const size = readDimensions(file);
+    if (size) return size;
+  }
+  return undefined;
+}
+
+// An <img> tag, quoted attribute values allowed to contain `>`.
+const IMG_TAG = /<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+const SRC_ATTR = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const SIZE_ATTR = /\s(?:width|height)\s*=/i;
+
+/**
+ * Adds width and height to every <img> in `html` that has neither and whose src (site-absolute,
+ * under `basePath`, as the Markdown stage writes it) is a local image `dimensionsOf` can read.
+ */
+export function addImageDimensions(html: string, basePath: string, dimensionsOf: (siteUrl: string) => Dimensions | undefined): string {
+  if (!html.includes('<img')) return html;
+  return html.replace(IMG_TAG, (tag: string, attrs: string) => {
+    if (SIZE_ATTR.test(attrs)) return tag;
+    const m = SRC_ATTR.exec(attrs);
+    const src = (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').replace(/&amp;/g, '&');
+    if (!src.startsWith(basePath)) return tag;
+    const size = dimensionsOf(`/${src.slice(basePath.length)}`);
+    if (!size) return tag;
+    const selfClosing = attrs.endsWith('/');
+    const kept = selfClosing ? attrs.slice(0, -1).trimEnd() : attrs;
+    return `<img${kept} width="${size.width}" height="${size.height}"${selfClosing ? ' /' : ''}>`;
+  });
+}
