@@ -59,7 +59,8 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
     const url = homePageUrl(n);
     routes.push(
       page(url, 'home.njk', {
-        page: meta(site, { url, title: n === 1 ? config.title : `${config.title} — page ${n}` }),
+        // <title> adds the site's name: "Page 2 — My reflections".
+        page: meta(site, { url, title: n === 1 ? config.title : `Page ${n}` }),
         posts: site.listed.slice((n - 1) * perPage, n * perPage),
         pagination: {
           number: n,

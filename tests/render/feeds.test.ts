@@ -203,7 +203,8 @@ describe('the feeds fixture', () => {
 
     test('a folder post’s own image and a lead image (with its credit) are absolute too', () => {
       const lake = cheerio.load(feed.entry!.find((e) => e.id.endsWith('/lake-trip/'))!.content['#text']);
-      expect(lake('img').attr('src')).toBe('https://example.org/posts/lake-trip/lake.png'); // written lake.png
+      expect(lake('p img').attr('src')).toBe('https://example.org/posts/lake-trip/lake.png'); // written lake.png
+      expect(lake('figure img').attr('src')).toBe('https://example.org/posts/lake-trip/lake.png'); // image: { src: lake.png }
       const second = cheerio.load(feed.entry!.find((e) => e.id.endsWith('/second-thoughts/'))!.content['#text']);
       expect(second('figure img').attr('src')).toBe('https://example.org/images/lead.png');
       expect(second('figure img').attr('alt')).toBe('A desk with a laptop');
