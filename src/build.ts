@@ -8,8 +8,9 @@ import path from 'node:path';
 import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js';
 import { loadConfig } from './config.js';
 import { loadSources } from './content/source.js';
-import { createMarkdown } from './content/markdown.js';
-import { folderOf, parsePost, parseSeriesMeta, type ParseContext } from './content/posts.js';
+import { folderOf } from './content/posts.js';
+import { createParseContext, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
+import { parseInPool, parseThreads } from './content/parse-pool.js';
 import { collectSite } from './collect/site.js';
 import { routeSite } from './render/routes.js';
 import { BUILTIN_PUBLIC, createRenderer } from './render/templates.js';
@@ -46,9 +47,17 @@ export interface BuildResult {
   timings: StageTiming[];
 }
 
-/** Parse stage: sources -> posts, series metadata and loose assets (copied as they are). */
-export function parseSources(sources: SourceFile[], config: SiteConfig, now: Date, diag: Diagnostics) {
-  const ctx: ParseContext = { config, renderMarkdown: createMarkdown({ basePath: config.basePath }), now, diag };
+/**
+ * Parse stage: sources -> posts, series metadata and loose assets (copied as they are).
+ * Large sites are parsed in worker threads (`workers`: see parseThreads); the result is the same.
+ */
+export async function parseSources(
+  sources: SourceFile[],
+  config: SiteConfig,
+  now: Date,
+  diag: Diagnostics,
+  { workers, onProgress }: Pick<BuildOptions, 'workers' | 'onProgress'> = {},
+) {
   const folders = new Set(sources.filter((s) => s.kind === 'post').map((s) => folderOf(s.path)).filter(Boolean));
   const colocated = new Map<string, string[]>();
   const assets: Site['assets'] = [];
@@ -59,19 +68,29 @@ export function parseSources(sources: SourceFile[], config: SiteConfig, now: Dat
     if (dir === '.') assets.push({ from: s.absPath, to: s.path });
     else colocated.set(dir, [...(colocated.get(dir) ?? []), s.path]);
   }
+  const jobs: ParseJob[] = sources
+    .filter((s) => s.kind !== 'asset')
+    .map((s) => ({ source: s, colocated: s.kind === 'post' ? colocated.get(folderOf(s.path) ?? '') : undefined }));
+  const threads = parseThreads(jobs.length, workers);
+  const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: jobs.length }));
+  const parsed = threads > 0 ? await parseInPool(jobs, config, now, diag, threads, progress) : parseHere(jobs, config, now, diag, progress);
   const posts: Post[] = [];
   const seriesMeta: SeriesMeta[] = [];
-  for (const s of sources) {
-    if (s.kind === 'post') {
-      const folder = folderOf(s.path);
-      const post = parsePost(s, ctx, folder ? colocated.get(folder) : undefined);
-      if (post) posts.push(post);
-    } else if (s.kind === 'series') {
-      const meta = parseSeriesMeta(s, ctx);
-      if (meta) seriesMeta.push(meta);
-    }
-  }
+  parsed.forEach((p, i) => {
+    if (!p) return;
+    if (jobs[i].source.kind === 'series') seriesMeta.push(p as SeriesMeta);
+    else posts.push(p as Post);
+  });
   return { posts, seriesMeta, assets };
+}
+
+function parseHere(jobs: ParseJob[], config: SiteConfig, now: Date, diag: Diagnostics, onProgress?: (done: number) => void): Parsed[] {
+  const ctx = createParseContext(config, now, diag);
+  return jobs.map((job, i) => {
+    const parsed = parseJob(job, ctx);
+    if (onProgress && i % 50 === 49) onProgress(i + 1);
+    return parsed;
+  });
 }
 
 /** public/ files: the built-in theme's first, then the site's own (same path wins). */
@@ -99,7 +118,7 @@ export async function loadSite(options: BuildOptions, timer = new Timer()): Prom
   const now = options.now ?? new Date();
   const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
   const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag), listPublic(options.root)]));
-  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag));
+  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag, options));
   const site = await timer.time('collect', () =>
     collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, { drafts: options.drafts, future: options.future, now }, diag),
   );
@@ -122,14 +141,18 @@ export function renderRoutes(routes: Route[], render: ReturnType<typeof createRe
 }
 
 /** Write stage: pages and assets into the writer, a bounded number at a time. */
-export async function writeSite(pages: Page[], assets: Site['assets'], writer: Writer): Promise<void> {
+export async function writeSite(pages: Page[], assets: Site['assets'], writer: Writer, onProgress?: BuildOptions['onProgress']): Promise<void> {
   const jobs: (() => Promise<void>)[] = [
     ...pages.map((p) => () => writer.write(outputPath(p.url), p.body)),
     ...assets.map((a) => () => writer.copy(a.from, a.to)),
   ];
   let next = 0;
+  let done = 0;
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+    while (next < jobs.length) {
+      await jobs[next++]();
+      if (onProgress && ++done % 50 === 0) onProgress({ stage: 'write', done, total: jobs.length });
+    }
   };
   try {
     await Promise.all(Array.from({ length: 32 }, worker));
@@ -155,7 +178,7 @@ export async function buildSite(options: BuildOptions, writer?: Writer): Promise
   await timer.time('check links', () => checkLinks(site, written, diag));
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();
-  await timer.time('write', () => writeSite(pages, site.assets, writer ?? new FsWriter(options.out)));
+  await timer.time('write', () => writeSite(pages, site.assets, writer ?? new FsWriter(options.out), options.onProgress));
   return {
     site,
     pages: routes.filter((r) => r.kind === 'page').length,

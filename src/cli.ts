@@ -8,12 +8,15 @@ import { MemoryWriter } from './output/writer.js';
 import { newPost } from './new-post.js';
 import { exportCpd, writeCpdExport } from './cpd-command.js';
 import { PACKAGE_ROOT } from './render/templates.js';
+import { ProgressLine, wantsProgress } from './progress.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** stderr is an interactive terminal (progress is shown only then). */
+  stderrIsTTY?: boolean;
 }
 
 const defaultIO = (): CliIO => ({
@@ -21,7 +24,16 @@ const defaultIO = (): CliIO => ({
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   env: process.env,
+  stderrIsTTY: Boolean(process.stderr.isTTY),
 });
+
+/** FOLIO_WORKERS: worker threads for parsing (0 = none); unset = chosen by site size and cores. */
+function workersFromEnv(env: CliIO['env']): number | undefined {
+  const raw = env.FOLIO_WORKERS?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`FOLIO_WORKERS must be a whole number of threads (0 = parse on the main thread), not "${raw}"`);
+  return Number(raw);
+}
 
 const HELP = `folio — a static blog generator for reflective writing in series
 
@@ -45,6 +57,9 @@ Options:
   --from, --to     cpd: the first and last day of the range, both included (default: all entries)
   --format FORMAT  cpd: csv, json or html (one self-contained page); default from --output's extension, else csv
   --output FILE    cpd: write to FILE instead of printing
+
+Environment:
+  FOLIO_WORKERS=N  parse posts in N worker threads (0 = none); default: one per core on large sites
 
 Exit codes: 0 success, 1 content/template/build errors, 2 usage errors.
 `;
@@ -179,10 +194,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       future: Boolean(v.future),
       baseUrl,
       strict: Boolean(v.strict),
+      workers: workersFromEnv(io.env),
     };
     const started = performance.now();
     const checking = command === 'check';
-    const result = await buildSite(options, checking ? new MemoryWriter() : undefined);
+    const progress = wantsProgress(io.stderrIsTTY, io.env) ? new ProgressLine(io.stderr, started) : undefined;
+    const result = await buildSite({ ...options, onProgress: progress?.update }, checking ? new MemoryWriter() : undefined).finally(() => progress?.clear());
     for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
     if (v.timings) {
       for (const t of result.timings) io.stderr(`  ${t.stage.padEnd(12)} ${(t.ms / 1000).toFixed(3)} s\n`);

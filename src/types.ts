@@ -44,6 +44,17 @@ export interface BuildOptions {
   strict: boolean;
   /** Fixed "now" for deciding future posts (tests); defaults to the current time. */
   now?: Date;
+  /** Worker threads for parsing: undefined = by site size and cores, 0 = none, n = n even for a small site. */
+  workers?: number;
+  /** Told how far the long stages are (the CLI shows it on a terminal). */
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** `done` of `total` posts parsed, or pages and files written. */
+export interface BuildProgress {
+  stage: 'parse' | 'write';
+  done: number;
+  total: number;
 }
 
 /** A file read from the site folder. */

@@ -1,0 +1,54 @@
+/**
+ * Parsing one source file, the same code on both paths: the single-threaded build calls
+ * `parseJob` directly; the worker pool (parse-pool.ts) runs the default export, a batch at a
+ * time, in worker threads. What crosses threads is plain data (structured clone): jobs in,
+ * Post / SeriesMeta objects and Problem objects out.
+ */
+import { Diagnostics, type Problem } from '../errors.js';
+import { createMarkdown } from './markdown.js';
+import { parsePost, parseSeriesMeta, type ParseContext } from './posts.js';
+import type { Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
+
+export interface ParseJob {
+  source: SourceFile;
+  /** Colocated files of a folder post (paths relative to the root). */
+  colocated?: string[];
+}
+
+export type Parsed = Post | SeriesMeta | undefined;
+
+export function createParseContext(config: SiteConfig, now: Date, diag: Diagnostics): ParseContext {
+  return { config, renderMarkdown: createMarkdown({ basePath: config.basePath }), now, diag };
+}
+
+/** A post or series file -> its Post or SeriesMeta (undefined when it cannot make a page). */
+export function parseJob(job: ParseJob, ctx: ParseContext): Parsed {
+  return job.source.kind === 'series' ? parseSeriesMeta(job.source, ctx) : parsePost(job.source, ctx, job.colocated);
+}
+
+export interface ParseBatch {
+  config: SiteConfig;
+  now: Date;
+  jobs: ParseJob[];
+}
+
+export interface ParsedInWorker {
+  parsed: Parsed;
+  /** This file's problems, in the order they were found. */
+  problems: Problem[];
+}
+
+// One Markdown renderer per worker and site config (a worker lives for one build).
+let context: { key: string; ctx: ParseContext } | undefined;
+
+export default function parseBatch(batch: ParseBatch): ParsedInWorker[] {
+  const key = JSON.stringify(batch.config);
+  if (context?.key !== key) context = { key, ctx: createParseContext(batch.config, batch.now, new Diagnostics()) };
+  const ctx = context.ctx;
+  ctx.now = batch.now;
+  return batch.jobs.map((job) => {
+    ctx.diag = new Diagnostics();
+    const parsed = parseJob(job, ctx);
+    return { parsed, problems: ctx.diag.problems };
+  });
+}
