@@ -53,16 +53,16 @@ export function cpdJson(entries: CpdEntry[], config: SiteConfig): string {
 }
 
 // Chart geometry, in SVG user units (1 unit = 1 CSS pixel at the chart's natural width).
-const CHART_WIDTH = 360;
-const LABEL_HEIGHT = 17;
+const CHART_WIDTH = 320;
+const LABEL_HEIGHT = 18;
 const BAR_HEIGHT = 14;
 const ROW_GAP = 11;
 const ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP;
 /** Room right of the longest bar for its value. */
 const VALUE_ROOM = 56;
-const FONT_SIZE = 13;
+const FONT_SIZE = 14;
 /** Longer area titles are shortened in the chart; the table beside it has them in full. */
-const LABEL_CHARS = 50;
+const LABEL_CHARS = 42;
 
 export interface ChartInput {
   /** Unique on the page; the chart's <title> gets the id `${id}-title`. */
@@ -156,8 +156,10 @@ th, td { border-bottom: 1px solid var(--rule); padding: 0.4rem 0.75rem 0.4rem 0;
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .activity { white-space: pre-line; }
 .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
-.chart-and-table > * { flex: 1 1 20rem; }
-.cpd-chart { max-width: 100%; height: auto; }
+.chart-and-table > * { flex: 1 1 18rem; }
+.cpd-chart { width: 100%; max-width: 24rem; height: auto; }
+.scroll { overflow-x: auto; }
+.scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .cpd-chart text { fill: var(--fg); }
 .cpd-chart .cpd-bar { fill: var(--accent); }
 tr { break-inside: avoid; }
@@ -235,7 +237,9 @@ export function cpdHtmlDocument({ log, config, range }: CpdDocumentInput): strin
       ...[...log.years].reverse().map((y) => `<tr><th scope="row">${y.year}</th><td class="num">${y.total}</td><td class="num">${y.entries.length}</td></tr>`),
       '</tbody>',
       '</table>',
-      '<h2>Entries</h2>',
+      '<h2 id="entries">Entries</h2>',
+      // Five columns do not fit a phone: the table scrolls inside its own region, not the page.
+      '<section class="scroll" aria-labelledby="entries" tabindex="0">',
       '<table>',
       '<caption>Every entry, oldest first, with a link to the reflection</caption>',
       '<thead><tr><th scope="col">Date</th><th scope="col">Reflection</th><th scope="col">Activity</th><th scope="col" class="num">Hours</th><th scope="col">Areas</th></tr></thead>',
@@ -248,6 +252,7 @@ export function cpdHtmlDocument({ log, config, range }: CpdDocumentInput): strin
       ),
       '</tbody>',
       '</table>',
+      '</section>',
     );
   }
   out.push('</main>', '</body>', '</html>', '');

@@ -122,9 +122,9 @@ describe('the cpd fixture, built', () => {
   test('bars share one scale across the years and are absent for zero hours', () => {
     const widths = (year: number) => $(`section[aria-labelledby="cpd-${year}"] rect.cpd-bar`).map((_, r) => Number($(r).attr('width'))).get();
     // 6 hours (the largest area-year) is the full bar; 3 hours half of it; 1.5 a quarter.
-    expect(widths(2020)).toEqual([304]);
-    expect(widths(2024)).toEqual([76, 152]);
-    expect(widths(2023)).toEqual([101.3, 101.3]);
+    expect(widths(2020)).toEqual([264]);
+    expect(widths(2024)).toEqual([66, 132]);
+    expect(widths(2023)).toEqual([88, 88]);
   });
 
   test('the entries table: date, linked post, activity, hours, areas by title', () => {
@@ -281,7 +281,7 @@ describe('other sites', () => {
     expect($('svg title').text()).toBe('UKPSF hours by area in 2024');
     const label = $('svg .cpd-label').first().text();
     expect(label.endsWith('…')).toBe(true);
-    expect(label.length).toBeLessThanOrEqual(50);
+    expect(label.length).toBeLessThanOrEqual(42);
     expect(text($('table.cpd-areas tbody th').first().text())).toBe(long);
   });
 });
