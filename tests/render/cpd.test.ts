@@ -1,12 +1,13 @@
 /** The built CPD log (SPEC §8): /cpd/ with its charts and tables, /cpd/cpd.csv, /cpd/cpd.json, unlisted posts. */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse as parseCsv } from 'csv-parse/sync';
+import matter from 'gray-matter';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSite } from '../../src/build.js';
-import { build, cleanTemp, copyFixture, post, writeSite, type BuiltSite } from '../helpers.js';
+import { build, cleanTemp, copyFixture, post, REPO_ROOT, runCli, tempDir, writeSite, type BuiltSite } from '../helpers.js';
 
 afterAll(cleanTemp);
 
@@ -283,5 +284,50 @@ describe('other sites', () => {
     expect(label.endsWith('…')).toBe(true);
     expect(label.length).toBeLessThanOrEqual(42);
     expect(text($('table.cpd-areas tbody th').first().text())).toBe(long);
+  });
+});
+
+describe('the example blog', () => {
+  test('its /cpd/ page, CSV and JSON agree with the cpd blocks of its posts', async () => {
+    // What the posts say, read independently of Folio's parser (drafts and future posts left out).
+    const today = new Date().toISOString().slice(0, 10);
+    const files = (await readdir(path.join(REPO_ROOT, 'posts'), { recursive: true })).filter((f) => f.endsWith('.md'));
+    const expected: { title: string; activity: string; hours: number; areas: string[]; day?: string }[] = [];
+    for (const file of files) {
+      const { data } = matter(await readFile(path.join(REPO_ROOT, 'posts', file), 'utf8'), {});
+      const day = /(?:^|\/)(\d{4}-\d{2}-\d{2})-/.exec(file)?.[1];
+      if (!data.cpd || data.draft === true || (day && day > today && !data.date)) continue;
+      const areas = typeof data.cpd.areas === 'string' ? data.cpd.areas.split(',').map((a: string) => a.trim()) : data.cpd.areas;
+      expected.push({ title: data.title, activity: String(data.cpd.activity).trim(), hours: data.cpd.hours, areas, day: data.date ? undefined : day });
+    }
+    expect(expected.length).toBeGreaterThan(0);
+
+    const out = path.join(await tempDir(), 'site');
+    const run = await runCli(['build', '--root', REPO_ROOT, '--out', out, '--quiet']);
+    expect(run.code).toBe(0);
+    const json: { date: string; title: string; url: string; activity: string; hours: number; areas: string[] }[] = JSON.parse(
+      await readFile(path.join(out, 'cpd/cpd.json'), 'utf8'),
+    );
+    const byTitle = (a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title);
+    expect(json.map(({ title, activity, hours, areas }) => ({ title, activity, hours, areas })).sort(byTitle)).toEqual(
+      expected.map(({ title, activity, hours, areas }) => ({ title, activity, hours, areas })).sort(byTitle),
+    );
+    for (const e of expected) if (e.day) expect(json.find((j) => j.title === e.title)!.date, e.title).toBe(e.day);
+    expect(json.map((j) => j.date)).toEqual([...json.map((j) => j.date)].sort());
+
+    const csv: Record<string, string>[] = parseCsv(await readFile(path.join(out, 'cpd/cpd.csv'), 'utf8'), { columns: true });
+    expect(csv).toEqual(json.map((j) => ({ ...j, hours: String(j.hours), areas: j.areas.join('; ') })));
+
+    const $ = cheerio.load(await readFile(path.join(out, 'cpd/index.html'), 'utf8'));
+    const total = Math.round(json.reduce((sum, j) => sum + j.hours, 0) * 1e6) / 1e6;
+    expect(text($('.lede').text())).toBe(`${json.length} entries, ${total} hours in total.`);
+    const years = [...new Set(json.map((j) => j.date.slice(0, 4)))].sort().reverse();
+    expect($('.cpd-year h2').map((_, h) => text($(h).text())).get()).toEqual(
+      years.map((y) => {
+        const hours = Math.round(json.filter((j) => j.date.startsWith(y)).reduce((sum, j) => sum + j.hours, 0) * 1e6) / 1e6;
+        return `${y}: ${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+      }),
+    );
+    expect($('table.cpd-entries tbody tr').length).toBe(json.length);
   });
 });
