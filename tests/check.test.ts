@@ -14,7 +14,7 @@ afterAll(cleanTemp);
 
 const LINK_HINT = 'check the address: a post is at its URL without the site path, e.g. /posts/<slug>/';
 const IMAGE_HINT = 'put the image in public/ (or beside a folder post) and check the spelling';
-const ALT_HINT = 'describe it for readers who cannot see it: ![what the image shows](…)';
+const ALT_HINT = 'describe it for readers who cannot see it: ![what the image shows](…), or alt="…" on an <img>';
 
 /** Every problem in the fixture, in the order they are printed (by file, then line). */
 const PROBLEMS = [
@@ -27,7 +27,7 @@ const PROBLEMS = [
   ['posts/2024-01-05-broken.md:16', `the link /tags/nope/ points at nothing in the built site — ${LINK_HINT}`],
   ['posts/2024-01-05-broken.md:17', `the image /images/raw-missing.png has no alt text — ${ALT_HINT}`],
   ['posts/2024-01-05-broken.md:17', `the image /images/raw-missing.png points at nothing in the built site — ${IMAGE_HINT}`],
-  ['posts/2024-02-01-lake/index.md:3:1', 'the lead image has no alt text — add alt: "what the image shows" under image'],
+  ['posts/2024-02-01-lake/index.md:3:1', 'the lead image lake.png has no alt text — add alt: "what the image shows" under image'],
   ['posts/2024-02-01-lake/index.md:5', `the image lak.png points at nothing in the built site — ${IMAGE_HINT}`],
   [
     'site.yaml',

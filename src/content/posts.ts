@@ -227,7 +227,7 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
   for (const link of rendered.links) link.line = link.line === undefined ? undefined : link.line + fm.bodyLine - 1;
   for (const link of rendered.links) {
     if (link.kind === 'image' && !link.alt?.trim()) {
-      diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…)' });
+      diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…), or alt="…" on an <img>' });
     }
   }
   // Images carry their real size (no layout shift); front-matter width and height win.
@@ -300,7 +300,7 @@ function parseImage(value: unknown, report: FieldReporter): LeadImage | undefine
     if (Number.isInteger(o[k]) && (o[k] as number) > 0) image[k] = o[k] as number;
   }
   if (image.license) image.licenseUrl = licenseUrl(image.license);
-  if (!image.alt) report.warn(['image'], 'the lead image has no alt text', 'add alt: "what the image shows" under image', false);
+  if (!image.alt) report.warn(['image'], `the lead image ${image.src} has no alt text`, 'add alt: "what the image shows" under image', false);
   return image;
 }
 
