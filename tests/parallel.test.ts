@@ -1,0 +1,182 @@
+/**
+ * The worker pool changes nothing but speed: every fixture built single-threaded
+ * (FOLIO_WORKERS=0) and in worker threads writes the same files, byte for byte, and reports
+ * the same problems in the same order.
+ *
+ * Worker threads cannot load TypeScript, so the pool runs the compiled worker in lib/:
+ * compile first, so that lib/ is the code under test.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../src/cli.js';
+import { parseThreads, POOL_MIN_FILES } from '../src/content/parse-pool.js';
+import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
+
+afterAll(cleanTemp);
+
+beforeAll(() => {
+  try {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  } catch {
+    // Type errors elsewhere still emit JavaScript; what matters is that the worker exists.
+  }
+  expect(existsSync(path.join(REPO_ROOT, 'lib', 'content', 'parse-worker.js'))).toBe(true);
+}, 120_000);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  out: string;
+}
+
+/** `folio build` in-process with FOLIO_WORKERS set (undefined: Folio decides). */
+async function buildWith(root: string, workers: string | undefined, args: string[] = []): Promise<Run> {
+  const out = path.join(await tempDir('folio-parallel-out-'), 'dist');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['build', '--root', root, '--out', out, ...args], {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd: root,
+    env: workers === undefined ? {} : { FOLIO_WORKERS: workers },
+  });
+  return { code, stdout, stderr, out };
+}
+
+/** Every file of two builds, compared as bytes; returns how many files were compared. */
+async function expectSameFiles(a: string, b: string): Promise<number> {
+  const filesA = await listFiles(a);
+  expect(await listFiles(b)).toEqual(filesA);
+  for (const f of filesA) {
+    const [x, y] = await Promise.all([readFile(path.join(a, f)), readFile(path.join(b, f))]);
+    expect(x.equals(y), `${f} differs between the single-threaded and the pooled build`).toBe(true);
+  }
+  return filesA.length;
+}
+
+/** The summary line names the time taken and the (temporary) output folder. */
+const withoutSeconds = (s: string) => s.replace(/ in \d+\.\d\d s -> .*$/m, ' in N s -> OUT');
+
+async function expectSameBuild(root: string, pooled: string | undefined, args: string[] = []): Promise<number> {
+  const single = await buildWith(root, '0', args);
+  const pool = await buildWith(root, pooled, args);
+  expect(single.code).toBe(0);
+  expect(pool.code).toBe(0);
+  expect(withoutSeconds(pool.stdout)).toBe(withoutSeconds(single.stdout));
+  expect(pool.stderr).toBe(single.stderr);
+  return expectSameFiles(single.out, pool.out);
+}
+
+const LANGS = ['js', 'ts', 'python', 'bash', 'nosuchlang', ''];
+const SERIES = ['Notes on open badges', 'What is a learning technologist', 'Élan vital — a series'];
+const TAGS = ['reflection', 'cmalt', 'accessibility', 'Open Education', 'café', 'assessment'];
+
+/** A varied post: every Markdown feature the parse stage handles, and some problems. */
+function generatedPost(i: number): string {
+  const day = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000 * 3).toISOString().slice(0, 10);
+  const front: Record<string, unknown> = {
+    title: i % 7 === 0 ? `Réflexion n° ${i}: “quotes” & <angles>` : `Post number ${i}`,
+    date: i % 5 === 0 ? `${day}T09:30:00+02:00` : day,
+    tags: TAGS.filter((_, k) => (i + k) % 3 === 0),
+  };
+  if (i % 4 === 0) front.description = `Description of post ${i}, with "quotes".`;
+  if (i % 3 === 0) {
+    // Every third post, round-robin over the series: parts 1, 2, 3, … of each.
+    front.series = SERIES[(i / 3) % SERIES.length];
+    front.series_part = Math.floor(i / 9) + 1;
+  }
+  if (i % 23 === 0) front.draft = true;
+  if (i % 29 === 0) front.updated = `${day} 18:00`;
+  const lang = LANGS[i % LANGS.length];
+  const body = [
+    `Opening paragraph of post ${i} with *emphasis*, **strong**, \`code\` and a [link](https://example.org/${i}) — "smart quotes".`,
+    i % 2 === 0 ? '<!-- more -->' : '',
+    '## Background',
+    `Text with a footnote.[^n${i}] And a [relative link](../post-number-${i + 1}/) and an [internal one](/tags/).`,
+    '## Background',
+    'The same heading twice, so anchors must be numbered within this post only.',
+    '```' + lang,
+    `const x${i} = ${i} < 2 && "a";`,
+    'console.log(x);',
+    '```',
+    i % 3 === 0 ? '| a | b |\n|---|---|\n| 1 | 2 |' : '- one\n- two\n  - nested',
+    i % 4 === 0 ? '![A photo of a whiteboard](/images/board.jpg)' : '',
+    i % 11 === 0 ? '![](/images/no-alt.jpg)' : '',
+    i % 6 === 0 ? '<p>Raw <a href="/posts/post-number-1/">HTML link</a> and <img src="pic.png" alt="a picture"></p>' : '',
+    '> A quotation\n> over two lines.',
+    `[^n${i}]: The footnote of post ${i}.`,
+  ].join('\n\n');
+  return post(front, `${body}\n`);
+}
+
+describe('single-threaded and pooled builds write the same bytes', () => {
+  test.each(['basic', 'feeds', 'cpd', 'base-path', 'broken-links'])('the %s fixture, pool forced with FOLIO_WORKERS=2', async (name) => {
+    const root = await tempDir();
+    await cp(path.join(FIXTURES, name), root, { recursive: true });
+    const files = await expectSameBuild(root, '2');
+    expect(files).toBeGreaterThan(10);
+  });
+
+  test(`a generated site of ${POOL_MIN_FILES + 20} varied posts, with drafts and future posts included`, async () => {
+    const files: Record<string, string> = {
+      'site.yaml': 'title: Generated\nurl: "https://example.org/blog/"\ntimezone: "America/New_York"\npostsPerPage: 7\n',
+      'series/notes-on-open-badges.md': '---\ntitle: "Notes on open badges"\ndescription: About badges\nstatus: ongoing\n---\nThe series *introduction*.\n',
+      'posts/2021-05-05-folder-post/index.md': post({ title: 'A folder post', tags: ['reflection'] }, '![Beside me](beside.svg)\n'),
+      'posts/2021-05-05-folder-post/beside.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    };
+    for (let i = 1; i <= POOL_MIN_FILES + 20; i++) files[`posts/p${String(i).padStart(4, '0')}-post-number-${i}.md`] = generatedPost(i);
+    const root = await writeSite(files);
+    // Unset FOLIO_WORKERS: a site this size uses the pool whenever there is more than one core.
+    const written = await expectSameBuild(root, undefined, ['--drafts', '--future']);
+    expect(written).toBeGreaterThan(POOL_MIN_FILES);
+    // and with more threads than cores
+    expect(await expectSameBuild(root, '3')).toBeGreaterThan(POOL_MIN_FILES);
+  }, 120_000);
+});
+
+describe('problems found in worker threads', () => {
+  test('errors and warnings come back with the same text, order and exit code', async () => {
+    const root = await writeSite({
+      'posts/2024-01-01-ok.md': post({ title: 'Fine' }, '![](/missing.png)\n'),
+      'posts/2024-01-02-bad-yaml.md': '---\ntitle: "unclosed\n---\nBody\n',
+      'posts/2024-01-03-bad-fields.md': post({ title: 'Fields', date: '2024-02-30', series_part: 'two', colour: 'red' }),
+      'posts/no-date.md': post({ title: 'No date' }),
+      'series/nothing.md': '---\ntitle: Nothing\nstatsu: ongoing\n---\n',
+    });
+    const single = await buildWith(root, '0');
+    const pool = await buildWith(root, '2');
+    expect(single.code).toBe(1);
+    expect(pool.code).toBe(1);
+    expect(pool.stderr).toBe(single.stderr);
+    expect(pool.stderr).toContain('posts/2024-01-03-bad-fields.md:3:7 error: cannot read the date "2024-02-30"');
+    expect(pool.stderr).toContain('posts/2024-01-03-bad-fields.md:5:1 warning: unknown front-matter field `colour`');
+    expect(pool.stderr).toContain('posts/no-date.md:1 error: missing `date`');
+    expect(pool.stderr).toMatch(/Build failed: \d+ errors?, \d+ warnings?; the previous output was left as it was\n$/);
+    expect(existsSync(pool.out)).toBe(false);
+  });
+
+  test('FOLIO_WORKERS must be a whole number', async () => {
+    const root = await writeSite({ 'posts/2024-01-01-a.md': post({ title: 'A' }) });
+    const run = await buildWith(root, 'many');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: FOLIO_WORKERS must be a whole number of threads (0 = parse on the main thread), not "many"\n');
+    expect(existsSync(run.out)).toBe(false);
+  });
+});
+
+describe('when the pool is used', () => {
+  test('small sites parse on the main thread; large ones on every core; FOLIO_WORKERS overrides both', () => {
+    const cores = availableParallelism();
+    expect(parseThreads(0)).toBe(0);
+    expect(parseThreads(POOL_MIN_FILES - 1)).toBe(0);
+    expect(parseThreads(POOL_MIN_FILES)).toBe(cores > 1 ? cores : 0);
+    expect(parseThreads(10, 2)).toBe(2);
+    expect(parseThreads(100_000, 0)).toBe(0);
+    expect(parseThreads(0, 2)).toBe(0);
+  });
+});
