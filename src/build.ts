@@ -13,7 +13,7 @@ import { createParseContext, parseJob, type Parsed, type ParseJob } from './cont
 import { parseInPool, parseThreads } from './content/parse-pool.js';
 import { collectSite } from './collect/site.js';
 import { routeSite } from './render/routes.js';
-import { BUILTIN_PUBLIC, createRenderer } from './render/templates.js';
+import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems } from './render/templates.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import { isProblem } from './yaml.js';
@@ -94,7 +94,7 @@ function parseHere(jobs: ParseJob[], config: SiteConfig, now: Date, diag: Diagno
 }
 
 /** public/ files: the built-in theme's first, then the site's own (same path wins). */
-async function listPublic(root: string): Promise<Site['assets']> {
+export async function listPublic(root: string): Promise<Site['assets']> {
   const byPath = new Map<string, string>();
   for (const dir of [BUILTIN_PUBLIC, path.join(root, 'public')]) {
     let entries;
@@ -128,15 +128,17 @@ export async function loadSite(options: BuildOptions, timer = new Timer()): Prom
 /** Render stage: every page route through its template; file routes pass through. */
 export function renderRoutes(routes: Route[], render: ReturnType<typeof createRenderer>, diag: Diagnostics): Page[] {
   const pages: Page[] = [];
+  const problems: Problem[] = [];
   for (const route of routes) {
     if (route.kind === 'file') {
       pages.push({ url: route.url, body: route.body });
       continue;
     }
     const page = render(route);
-    if (isProblem(page)) diag.add([page]);
+    if (isProblem(page)) problems.push(page);
     else pages.push(page);
   }
+  diag.add(mergeTemplateProblems(problems));
   return pages;
 }
 
@@ -159,7 +161,17 @@ export async function writeSite(pages: Page[], assets: Site['assets'], writer: W
     await writer.commit();
   } catch (e) {
     await writer.abort();
-    throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new SiteError(
+      [
+        {
+          severity: 'error',
+          message: `cannot write the site to ${writer.target}: ${err.message}`,
+          hint: 'check that the folder can be written and that the disk has space; nothing was changed',
+        },
+      ],
+      { cause: e },
+    );
   }
 }
 

@@ -213,6 +213,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   } catch (e) {
     if (e instanceof SiteError) {
       for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);
+      if (debug && e.cause instanceof Error) io.stderr(`${e.cause.stack ?? e.cause.message}\n`);
       if (command === 'cpd') io.stderr(`CPD export failed: ${summary(e.problems)}; nothing was written\n`);
       else io.stderr(`${command === 'check' ? 'Check' : 'Build'} failed: ${summary(e.problems)}${command === 'build' ? '; the previous output was left as it was' : ''}\n`);
       return 1;

@@ -7,16 +7,21 @@ import type { SourceFile } from '../types.js';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Editor droppings and hidden files are neither posts nor assets. */
-function isIgnored(name: string): boolean {
+export function isIgnored(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~') || name.startsWith('#') || /\.(swp|swx|tmp)$/.test(name);
 }
 
-async function listFiles(root: string, folder: string): Promise<string[]> {
+async function listFiles(root: string, folder: string, diag: Diagnostics): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(path.join(root, folder), { recursive: true, withFileTypes: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') {
+      diag.error({ file: folder, message: `${folder} is a file, but it must be a folder`, hint: `rename the file and make a folder called ${folder}/` });
+      return [];
+    }
     throw e;
   }
   const files: string[] = [];
@@ -61,7 +66,7 @@ export function kindOf(rel: string): SourceFile['kind'] {
 
 /** Every file under posts/ and series/, sorted by path; Markdown read and decoded. */
 export async function loadSources(root: string, diag: Diagnostics): Promise<SourceFile[]> {
-  const [posts, series] = await Promise.all([listFiles(root, 'posts'), listFiles(root, 'series')]);
+  const [posts, series] = await Promise.all([listFiles(root, 'posts', diag), listFiles(root, 'series', diag)]);
   const rels = [...posts, ...series.filter((f) => f.endsWith('.md'))];
   const out: (SourceFile | undefined)[] = new Array(rels.length);
   // Bounded concurrency: tens of thousands of open files at once would exhaust descriptors.

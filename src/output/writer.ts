@@ -7,6 +7,8 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 export interface Writer {
+  /** Where the site goes, for messages. */
+  readonly target: string;
   /** `file` is relative to the output root, with forward slashes. */
   write(file: string, body: string | Buffer): Promise<void>;
   copy(fromAbs: string, file: string): Promise<void>;
@@ -50,7 +52,9 @@ export async function checkOutputFolder(root: string, out: string): Promise<void
     if (!s.isDirectory()) throw new UsageError(`refusing to write the site to ${out}: it is a file, not a folder`);
     entries = await readdir(o);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new UsageError(`refusing to write the site to ${out}: part of that path is a file, not a folder`);
     throw e;
   }
   if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
@@ -64,7 +68,10 @@ export class FsWriter implements Writer {
   readonly temp: string;
   private readonly made = new Set<string>();
 
+  readonly target: string;
+
   constructor(readonly out: string) {
+    this.target = out;
     this.temp = `${out}.folio-tmp-${process.pid}-${Date.now().toString(36)}`;
   }
 
@@ -111,6 +118,7 @@ export class FsWriter implements Writer {
 }
 
 export class MemoryWriter implements Writer {
+  readonly target = 'memory';
   readonly files = new Map<string, string | Buffer>();
   readonly copies = new Map<string, string>();
   committed = false;

@@ -2,6 +2,7 @@
  * Nunjucks: one environment per build, the site's templates/ over the built-in theme,
  * file by file; templates compiled once and cached; autoescape on.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
@@ -81,7 +82,7 @@ function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, ro
   let line: number | undefined;
   let column: number | undefined;
   const locations = [...raw.matchAll(/(Template render error: )?\(([^()\n]+)\)(?: \[Line (\d+), Column (\d+)\])?/g)];
-  const where = locations.filter((m) => m[3] !== undefined).pop() ?? locations.pop();
+  const where = locations.pop();
   if (where) {
     const abs = where[2];
     if (abs !== 'unknown path') {
@@ -96,6 +97,12 @@ function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, ro
   }
   const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
   const what = (lines.pop() ?? raw).replace(/^(Template render error:\s*)?(\([^)]*\)\s*(\[Line \d+, Column \d+\])?\s*)?/, '').replace(/^Error:\s*/, '');
+  if (line === undefined && where && where[2] !== 'unknown path') {
+    // Compile errors (unknown filter, …) come without a position: find the name in the file.
+    const name = /filter not found: ([\w$]+)|Unable to call `([\w$.]+)`/.exec(what);
+    const found = name ? findInFile(where[2], name[1] ? `| ${name[1]}` : (name[2] ?? '')) : undefined;
+    if (found) ({ line, column } = found);
+  }
   const page = route.source ? `${route.url} from ${route.source}` : route.url;
   return {
     severity: 'error',
@@ -105,4 +112,34 @@ function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, ro
     message: `template error: ${what} (while rendering ${page})`,
     hint: 'fix the template at this line; see "Templates and the theme" in the README for the variables each page has',
   };
+}
+
+function findInFile(file: string, needle: string): { line: number; column: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const compact = needle.replace(/\s+/g, '');
+  for (let i = 0; i < lines.length; i++) {
+    const col = lines[i].replace(/\s+/g, '').indexOf(compact);
+    if (col >= 0) return { line: i + 1, column: lines[i].indexOf(needle.split(/\s+/).pop() ?? needle) + 1 };
+  }
+  return undefined;
+}
+
+/** One broken template breaks every page that uses it: report it once, with a count of the pages. */
+export function mergeTemplateProblems(problems: Problem[]): Problem[] {
+  const groups = new Map<string, { first: Problem; more: number }>();
+  for (const p of problems) {
+    const key = `${p.file}:${p.line}:${p.column}:${p.message.replace(/ \(while rendering [^)]*\)$/, '')}`;
+    const g = groups.get(key);
+    if (g) g.more++;
+    else groups.set(key, { first: p, more: 0 });
+  }
+  return [...groups.values()].map(({ first, more }) =>
+    more === 0 ? first : { ...first, message: first.message.replace(/\)$/, ` and ${more} other page${more === 1 ? '' : 's'})`) },
+  );
 }
