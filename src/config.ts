@@ -153,17 +153,17 @@ class ConfigChecker {
     private readonly diag: Diagnostics,
   ) {}
 
-  private where(keyPath: string[]) {
-    const pos = this.yaml.positionOf(keyPath);
+  private where(keyPath: string[], atValue: boolean) {
+    const pos = (atValue ? this.yaml.positionOf(keyPath, true) : undefined) ?? this.yaml.positionOf(keyPath);
     return { file: FILE, line: pos?.line, column: pos?.column };
   }
 
   error(keyPath: string[], message: string, hint: string): void {
-    this.diag.error({ ...this.where(keyPath), message, hint });
+    this.diag.error({ ...this.where(keyPath, true), message, hint });
   }
 
   warn(keyPath: string[], message: string, hint: string): void {
-    this.diag.warn({ ...this.where(keyPath), message, hint });
+    this.diag.warn({ ...this.where(keyPath, false), message, hint });
   }
 
   string(obj: Record<string, unknown>, key: string, parent: string[] = []): string | undefined {
