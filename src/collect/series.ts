@@ -12,16 +12,21 @@ export function orderParts(posts: Post[]): Post[] {
   return [...numbered, ...unnumbered.sort(byDate)];
 }
 
-function missingParts(numbers: number[]): number[] {
-  const have = new Set(numbers);
-  const missing: number[] = [];
-  const max = Math.max(...numbers);
-  for (let n = 1; n < max; n++) if (!have.has(n)) missing.push(n);
-  return missing;
+/** Missing part numbers below the highest, as ranges (a stray `series_part: 100000` must not build a huge list). */
+function missingParts(numbers: number[]): [number, number][] {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const gaps: [number, number][] = [];
+  let expected = 1;
+  for (const n of sorted) {
+    if (n > expected) gaps.push([expected, n - 1]);
+    expected = n + 1;
+  }
+  return gaps;
 }
 
-function listNumbers(ns: number[]): string {
-  return ns.length === 1 ? String(ns[0]) : `${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+function listNumbers(gaps: [number, number][]): string {
+  const items = gaps.flatMap(([a, b]) => (a === b ? [String(a)] : b === a + 1 ? [String(a), String(b)] : [`${a} to ${b}`]));
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /**
@@ -77,7 +82,7 @@ export function collectSeries(
       const numbers = [...claimed.keys()];
       const missing = missingParts(numbers);
       if (missing.length > 0) {
-        const after = ordered.find((p) => (p.series!.part ?? 0) > missing[0])!;
+        const after = ordered.find((p) => (p.series!.part ?? 0) > missing[0][0])!;
         diag.warn({
           file: after.source,
           line: after.series!.line,

@@ -181,7 +181,7 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
   }
   if (data.series_part != null) {
     const part = data.series_part;
-    if (!Number.isInteger(part) || (part as number) < 1) {
+    if (!Number.isSafeInteger(part) || (part as number) < 1) {
       report.error('series_part', `\`series_part\` must be a whole number from 1 up, not ${JSON.stringify(part)}`, 'write e.g. series_part: 3');
     } else if (!series) {
       report.warn('series_part', '`series_part` without `series` is ignored', 'add series: "Name of the series", or remove series_part', false);
