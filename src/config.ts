@@ -121,6 +121,9 @@ export function parseConfig(text: string, diag: Diagnostics, baseUrl?: string): 
           areas.every((a) => isRecord(a) && typeof a.key === 'string' && a.key !== '' && typeof a.title === 'string')
         ) {
           config.cpd.areas = areas.map((a) => ({ key: a.key as string, title: a.title as string }));
+          const keys = config.cpd.areas.map((a) => a.key);
+          const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+          if (repeated) check.error(['cpd', 'areas'], `the CPD area key "${repeated}" is listed twice`, 'give every area its own key');
         } else {
           check.error(['cpd', 'areas'], '`cpd.areas` must be a non-empty list of { key, title }', 'write e.g. areas: [{ key: teaching, title: "Learning and teaching" }]');
         }

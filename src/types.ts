@@ -113,7 +113,8 @@ export interface Post {
   excerptHtml: string;
   html: string;
   tags: string[];
-  series?: { name: string; slug: string; part?: number; line?: number };
+  /** As written in the front matter; `title` is the series' title as shown, filled in by collect. */
+  series?: { name: string; slug: string; part?: number; line?: number; title?: string };
   draft: boolean;
   future: boolean;
   unlisted: boolean;

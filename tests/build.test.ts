@@ -107,8 +107,10 @@ describe('the basic fixture, default flags', () => {
     expect($('.post-body img').attr('src')).toBe('/posts/a-folder-post/circle.svg');
   });
 
-  test('builds unlisted posts at their URL but lists them nowhere', async () => {
+  test('builds unlisted posts at their URL but lists them nowhere, and asks search engines not to index them', async () => {
     const files = await site.files();
+    expect((await site.html('posts/unlisted-note/index.html'))('meta[name="robots"]').attr('content')).toBe('noindex');
+    expect((await site.html('posts/first-steps/index.html'))('meta[name="robots"]').length).toBe(0);
     expect(files).toContain('posts/unlisted-note/index.html');
     expect(files.some((f) => f.startsWith('tags/private/'))).toBe(false);
     for (const f of ['index.html', 'page/2/index.html', 'archive/index.html', 'feed.xml', 'feed.json', 'sitemap.xml']) {

@@ -92,6 +92,7 @@ export function collectSeries(
       }
     }
 
+    for (const post of group) post.series!.title = title;
     const parts: SeriesPart[] = ordered.map((post, i) => ({ post, number: i + 1 }));
     const s: Series = {
       slug,

@@ -313,7 +313,7 @@ function parseCpd(value: unknown, report: FieldReporter, config: SiteConfig): Cp
   let ok = true;
   const hours = o.hours;
   if (typeof hours !== 'number' || !(hours > 0) || !Number.isFinite(hours)) {
-    report.error(o.hours === undefined ? ['cpd'] : ['cpd', 'hours'], `\`cpd.hours\` must be a number greater than 0, not ${JSON.stringify(hours ?? null)}`, 'write e.g. hours: 1.5');
+    report.error(o.hours === undefined ? ['cpd'] : ['cpd', 'hours'], `\`cpd.hours\` must be a number greater than 0, not ${typeof hours === 'number' ? String(hours) : JSON.stringify(hours ?? null)}`, 'write e.g. hours: 1.5');
     ok = false;
   }
   const activity = text(o.activity)?.trim() ?? '';

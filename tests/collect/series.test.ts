@@ -41,6 +41,9 @@ describe('identity and order', () => {
     const box = await boxOf(site, 'two');
     expect(box.title).toBe('Part 2 of 3 in What is a learning technologist');
     expect(box.seriesLink).toBe('/series/what-is-a-learning-technologist/');
+    // Lists name the series by its title too, not by each post's own spelling.
+    const home = await site.html('index.html');
+    expect(home('.post-series').map((_, el) => home(el).text().trim()).get()).toEqual(Array(3).fill(`Part of a series: ${S}`));
   });
 
   test('parts come in series_part order, then posts without a part in date order', async () => {
