@@ -9,6 +9,7 @@ import { newPost } from './new-post.js';
 import { exportCpd, writeCpdExport } from './cpd-command.js';
 import { PACKAGE_ROOT } from './render/templates.js';
 import { ProgressLine, wantsProgress } from './progress.js';
+import { runDev } from './dev/dev.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -17,6 +18,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** stderr is an interactive terminal (progress is shown only then). */
   stderrIsTTY?: boolean;
+  /** Settles when `dev` should stop; by default on Ctrl-C (SIGINT) or SIGTERM. */
+  interrupted?: Promise<unknown>;
 }
 
 const defaultIO = (): CliIO => ({
@@ -42,6 +45,7 @@ Usage:
   folio check [--root DIR] [--strict]
   folio new   "Title" [--root DIR] [--series NAME] [--tags a,b] [--template reflection] [--date YYYY-MM-DD]
   folio cpd   [--root DIR] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json|html] [--output FILE]
+  folio dev   [--root DIR] [--port 4000] [--host 127.0.0.1] [--open] [--no-drafts]
   folio --help | --version
 
 Options:
@@ -57,12 +61,29 @@ Options:
   --from, --to     cpd: the first and last day of the range, both included (default: all entries)
   --format FORMAT  cpd: csv, json or html (one self-contained page); default from --output's extension, else csv
   --output FILE    cpd: write to FILE instead of printing
+  --port N         dev: serve on port N (default 4000; 0 = any free port)
+  --host ADDRESS   dev: listen on ADDRESS (default 127.0.0.1, this computer only)
+  --open           dev: open the site in the default browser
+  --no-drafts      dev: leave out posts with draft: true (dev shows them by default)
 
 Environment:
   FOLIO_WORKERS=N  parse posts in N worker threads (0 = none); default: one per core on large sites
 
 Exit codes: 0 success, 1 content/template/build errors, 2 usage errors.
 `;
+
+/** Settles on Ctrl-C or SIGTERM; a second Ctrl-C then stops the process the usual way. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -88,6 +109,7 @@ const COMMANDS = {
   },
   check: { ...COMMON, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, future: { type: 'boolean' } },
   cpd: { ...COMMON, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' } },
+  dev: { ...COMMON, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'no-drafts': { type: 'boolean' } },
   new: {
     ...COMMON,
     series: { type: 'string' },
@@ -133,7 +155,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       return 0;
     }
     if (!(command in COMMANDS)) {
-      throw new UsageError(`unknown command "${command}" — the commands are build, check, new and cpd (run \`folio --help\`)`);
+      throw new UsageError(`unknown command "${command}" — the commands are build, check, new, cpd and dev (run \`folio --help\`)`);
     }
     const { values, positionals } = parse(command as Command, args);
     if (values.help) {
@@ -142,6 +164,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     debug = Boolean(values.debug);
     const root = path.resolve(io.cwd, (values.root as string | undefined) ?? '.');
+
+    if (command === 'dev') {
+      const v = values as { port?: string; host?: string; open?: boolean; 'no-drafts'?: boolean };
+      const options = { root, port: v.port, host: v.host, open: Boolean(v.open), drafts: !v['no-drafts'] };
+      return await runDev(options, io, io.interrupted ?? untilInterrupted());
+    }
 
     if (command === 'cpd') {
       const v = values as { from?: string; to?: string; format?: string; output?: string };

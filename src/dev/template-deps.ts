@@ -1,0 +1,80 @@
+/**
+ * Which templates a page uses: its own, and every template it extends, includes or imports,
+ * read from the `{% extends "…" %}`-style tags of the effective files (the site's templates/
+ * over the built-in theme). `dev` re-renders only the pages whose templates changed.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUILTIN_TEMPLATES } from '../render/templates.js';
+
+/** A template's direct references; `dynamic` when one is not a quoted name (then anything may be used). */
+interface TemplateRefs {
+  names: string[];
+  dynamic: boolean;
+}
+
+const REFERENCE = /\{%-?\s*(?:extends|include|import|from)\s+(?:(["'])(.*?)\1|(\S))/g;
+
+export function templateReferences(text: string): TemplateRefs {
+  const refs: TemplateRefs = { names: [], dynamic: false };
+  for (const m of text.matchAll(REFERENCE)) {
+    if (m[2] !== undefined) refs.names.push(m[2]);
+    else refs.dynamic = true;
+  }
+  return refs;
+}
+
+async function listTemplates(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    const parent = (e as { parentPath?: string }).parentPath ?? (e as { path: string }).path;
+    const abs = path.join(parent, e.name);
+    found.set(path.relative(dir, abs).split(path.sep).join('/'), abs);
+  }
+  return found;
+}
+
+export class TemplateGraph {
+  private constructor(private readonly refs: Map<string, TemplateRefs>) {}
+
+  /** Reads every template the site can use, its own first (as Nunjucks looks them up). */
+  static async read(root: string): Promise<TemplateGraph> {
+    const files = new Map([...(await listTemplates(BUILTIN_TEMPLATES)), ...(await listTemplates(path.join(root, 'templates')))]);
+    const refs = new Map<string, TemplateRefs>();
+    await Promise.all(
+      [...files].map(async ([name, abs]) => {
+        try {
+          refs.set(name, templateReferences(await readFile(abs, 'utf8')));
+        } catch {
+          refs.set(name, { names: [], dynamic: true });
+        }
+      }),
+    );
+    return new TemplateGraph(refs);
+  }
+
+  /** A predicate: does a page rendered with `template` use any of the `changed` templates? */
+  affectedBy(changed: Iterable<string>): (template: string) => boolean {
+    const targets = new Set(changed);
+    const memo = new Map<string, boolean>();
+    const uses = (name: string, seen: Set<string>): boolean => {
+      const known = memo.get(name);
+      if (known !== undefined) return known;
+      if (targets.has(name)) return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const refs = this.refs.get(name);
+      const result = refs === undefined ? false : refs.dynamic || refs.names.some((n) => uses(n, seen));
+      memo.set(name, result);
+      return result;
+    };
+    return (template) => uses(template, new Set());
+  }
+}
