@@ -19,7 +19,7 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml | Problem {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, schema: 'core', uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   const err = doc.errors[0];
   if (err) return syntaxProblem(text, err.code, err.message, lines.linePos(err.pos[0]), file, firstLine);
   const positionOf = (path: (string | number)[], value = false): YamlPosition | undefined => {
