@@ -22,6 +22,8 @@ interface Expected {
   published?: string;
   image?: { src: string; alt: string };
   seriesFeed?: boolean;
+  /** Unlisted posts ask search engines to leave them out. */
+  noindex?: boolean;
 }
 
 const PAGES: Expected[] = [
@@ -61,6 +63,7 @@ const PAGES: Expected[] = [
     description: 'Only for those with the link.',
     type: 'article',
     published: '2024-04-01T00:00:00+01:00',
+    noindex: true,
   },
   { file: 'series/index.html', url: '/series/', title: 'Series', description: 'Every series on Field notes, with its parts and dates', type: 'website' },
   {
@@ -123,7 +126,7 @@ describe('page metadata', () => {
       expect($('link[rel="canonical"]').length).toBe(1);
       expect($('link[rel="canonical"]').attr('href')).toBe(ORIGIN + page.url);
       expect(metaOf($, 'meta[property="og:url"]')).toBe(ORIGIN + page.url);
-      expect($('meta[name="robots"]').length).toBe(0);
+      expect(metaOf($, 'meta[name="robots"]')).toBe(page.noindex ? 'noindex' : undefined);
     }
     expect(metaOf($, 'meta[property="og:image"]')).toBe(page.image?.src);
     expect(metaOf($, 'meta[property="og:image:alt"]')).toBe(page.image?.alt);
