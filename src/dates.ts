@@ -41,12 +41,33 @@ interface WallClock {
   second: number;
 }
 
-export function wallClock(instant: Date, timeZone: string): WallClock {
-  const out: Record<string, number> = {};
-  for (const p of partsFormatter(timeZone).formatToParts(instant)) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value);
+// formatToParts takes microseconds, and a build asks about the same instants again and again
+// (a post's date on its page, in every list and feed it appears in): answers are remembered.
+const MEMO_LIMIT = 100_000;
+
+function remember<T>(memos: Map<string, Map<number, T>>, key: string, instant: Date, compute: () => T): T {
+  let memo = memos.get(key);
+  if (!memo) memos.set(key, (memo = new Map()));
+  const ms = instant.getTime();
+  let value = memo.get(ms);
+  if (value === undefined) {
+    value = compute();
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(ms, value);
   }
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second };
+  return value;
+}
+
+const wallClocks = new Map<string, Map<number, Readonly<WallClock>>>();
+
+export function wallClock(instant: Date, timeZone: string): Readonly<WallClock> {
+  return remember(wallClocks, timeZone, instant, () => {
+    const out: Record<string, number> = {};
+    for (const p of partsFormatter(timeZone).formatToParts(instant)) {
+      if (p.type !== 'literal') out[p.type] = Number(p.value);
+    }
+    return Object.freeze({ year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second });
+  });
 }
 
 function offsetMs(instant: number, timeZone: string): number {
@@ -100,23 +121,31 @@ export function calendarDay(instant: Date, timeZone: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
 }
 
+const isoDates = new Map<string, Map<number, string>>();
+
 /** RFC 3339 with the zone's offset, e.g. `2024-03-05T14:30:00+01:00` (for feeds, meta tags). */
+
 export function isoInZone(instant: Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  const off = Math.round(offsetMs(instant.getTime(), timeZone) / 60_000);
-  const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${zone}`;
+  return remember(isoDates, timeZone, instant, () => {
+    const w = wallClock(instant, timeZone);
+    const off = Math.round(offsetMs(instant.getTime(), timeZone) / 60_000);
+    const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+    return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${zone}`;
+  });
 }
 
 const readableFormatters = new Map<string, Intl.DateTimeFormat>();
+const readableDates = new Map<string, Map<number, string>>();
 
 /** "5 March 2024" in the site's language and time zone. */
 export function readableDate(instant: Date, language: string, timeZone: string): string {
   const key = `${language}|${timeZone}`;
-  let f = readableFormatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
-    readableFormatters.set(key, f);
-  }
-  return f.format(instant);
+  return remember(readableDates, key, instant, () => {
+    let f = readableFormatters.get(key);
+    if (!f) {
+      f = new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
+      readableFormatters.set(key, f);
+    }
+    return f.format(instant);
+  });
 }
