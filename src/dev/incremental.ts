@@ -489,7 +489,7 @@ export class DevSite {
 
     if (diag.hasErrors()) {
       const problems = sortProblems(diag.problems);
-      return this.fail(changed, scope, started, [...problems.filter((p) => p.severity === 'error'), ...this.newWarnings(problems, true)]);
+      return this.fail(changed, scope, started, sortProblems([...problems.filter((p) => p.severity === 'error'), ...this.newWarnings(problems, true)]));
     }
     for (const key of this.files.keys()) if (!next.has(key)) updated.push(key);
     const assets = new Map(site.assets.map((a) => [a.to, a.from]));
