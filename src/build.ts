@@ -10,10 +10,12 @@ import { loadConfig } from './config.js';
 import { loadSources } from './content/source.js';
 import { folderOf } from './content/posts.js';
 import { createParseContext, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
-import { parseInPool, parseThreads } from './content/parse-pool.js';
+import { parseInPool } from './content/parse-pool.js';
+import { BuildPool } from './pool.js';
+import { renderInPool } from './render/render-pool.js';
 import { collectSite } from './collect/site.js';
 import { routeSite } from './render/routes.js';
-import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems } from './render/templates.js';
+import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions } from './render/templates.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import { isProblem } from './yaml.js';
@@ -49,14 +51,15 @@ export interface BuildResult {
 
 /**
  * Parse stage: sources -> posts, series metadata and loose assets (copied as they are).
- * Large sites are parsed in worker threads (`workers`: see parseThreads); the result is the same.
+ * Large sites are parsed in worker threads (`workers`: see parseThreads) — the build's `pool`, else
+ * threads of its own; the result is the same.
  */
 export async function parseSources(
   sources: SourceFile[],
   config: SiteConfig,
   now: Date,
   diag: Diagnostics,
-  { workers, onProgress }: Pick<BuildOptions, 'workers' | 'onProgress'> = {},
+  { workers, onProgress, pool }: Pick<BuildOptions, 'workers' | 'onProgress'> & { pool?: BuildPool } = {},
 ) {
   const folders = new Set(sources.filter((s) => s.kind === 'post').map((s) => folderOf(s.path)).filter(Boolean));
   const colocated = new Map<string, string[]>();
@@ -71,9 +74,10 @@ export async function parseSources(
   const jobs: ParseJob[] = sources
     .filter((s) => s.kind !== 'asset')
     .map((s) => ({ source: s, colocated: s.kind === 'post' ? colocated.get(folderOf(s.path) ?? '') : undefined }));
-  const threads = parseThreads(jobs.length, workers);
+  await using ownPool = pool ? undefined : new BuildPool(workers);
+  const threads = pool ?? ownPool!;
   const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: jobs.length }));
-  const parsed = threads > 0 ? await parseInPool(jobs, config, now, diag, threads, progress) : parseHere(jobs, config, now, diag, progress);
+  const parsed = threads.start(jobs.length) ? await parseInPool(jobs, config, now, diag, threads, progress) : parseHere(jobs, config, now, diag, progress);
   const posts: Post[] = [];
   const seriesMeta: SeriesMeta[] = [];
   parsed.forEach((p, i) => {
@@ -113,28 +117,35 @@ export async function listPublic(root: string): Promise<Site['assets']> {
   return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([to, from]) => ({ from, to }));
 }
 
-export async function loadSite(options: BuildOptions, timer = new Timer()): Promise<LoadedSite> {
+/** `pool`: the build's worker threads, when it has them (see buildSite). */
+export async function loadSite(options: BuildOptions, timer = new Timer(), pool?: BuildPool): Promise<LoadedSite> {
   const diag = new Diagnostics();
   const now = options.now ?? new Date();
   const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
   const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag), listPublic(options.root)]));
-  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag, options));
+  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag, { ...options, pool }));
   const site = await timer.time('collect', () =>
     collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, { drafts: options.drafts, future: options.future, now }, diag),
   );
   return { site, diag };
 }
 
-/** Render stage: every page route through its template; file routes pass through. */
-export function renderRoutes(routes: Route[], render: ReturnType<typeof createRenderer>, diag: Diagnostics): Page[] {
+/**
+ * Render stage: every page route through its template; file routes pass through.
+ * With `pooled` worker threads running, post pages render there (see render-pool.ts).
+ */
+export async function renderRoutes(
+  routes: Route[],
+  render: ReturnType<typeof createRenderer>,
+  diag: Diagnostics,
+  pooled?: { pool: BuildPool; renderer: RendererOptions },
+): Promise<Page[]> {
+  const results = pooled?.pool.running
+    ? await renderInPool(routes, render, pooled.renderer, pooled.pool)
+    : routes.map((route) => (route.kind === 'file' ? { url: route.url, body: route.body } : render(route)));
   const pages: Page[] = [];
   const problems: Problem[] = [];
-  for (const route of routes) {
-    if (route.kind === 'file') {
-      pages.push({ url: route.url, body: route.body });
-      continue;
-    }
-    const page = render(route);
+  for (const page of results) {
     if (isProblem(page)) problems.push(page);
     else pages.push(page);
   }
@@ -182,10 +193,12 @@ export async function writeSite(pages: Page[], assets: Site['assets'], writer: W
 export async function buildSite(options: BuildOptions, writer?: Writer): Promise<BuildResult> {
   const timer = new Timer();
   if (!writer) await checkOutputFolder(options.root, options.out);
-  const { site, diag } = await loadSite(options, timer);
+  await using pool = new BuildPool(options.workers);
+  const { site, diag } = await loadSite(options, timer, pool);
   const routes = await timer.time('route', () => routeSite(site, diag));
-  const render = createRenderer({ root: options.root, config: site.config, globals: { drafts: options.drafts } });
-  const pages = await timer.time('render', () => renderRoutes(routes, render, diag));
+  const renderer: RendererOptions = { root: options.root, config: site.config, globals: { drafts: options.drafts } };
+  const render = createRenderer(renderer);
+  const pages = await timer.time('render', () => renderRoutes(routes, render, diag, { pool, renderer }));
   const written = new Set([...pages.map((p) => outputPath(p.url)), ...site.assets.map((a) => a.to)]);
   await timer.time('check links', () => checkLinks(site, written, diag));
   if (options.strict) diag.promoteWarnings();

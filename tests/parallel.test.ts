@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../src/cli.js';
-import { parseThreads, POOL_MIN_FILES } from '../src/content/parse-pool.js';
+import { parseThreads, POOL_MIN_FILES } from '../src/pool.js';
 import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
 
 afterAll(cleanTemp);
@@ -24,7 +24,7 @@ beforeAll(() => {
   } catch {
     // Type errors elsewhere still emit JavaScript; what matters is that the worker exists.
   }
-  expect(existsSync(path.join(REPO_ROOT, 'lib', 'content', 'parse-worker.js'))).toBe(true);
+  expect(existsSync(path.join(REPO_ROOT, 'lib', 'worker.js'))).toBe(true);
 }, 120_000);
 
 interface Run {
@@ -158,6 +158,20 @@ describe('problems found in worker threads', () => {
     expect(pool.stderr).toContain('posts/no-date.md:1 error: missing `date`');
     expect(pool.stderr).toMatch(/Build failed: \d+ errors?, \d+ warnings?; the previous output was left as it was\n$/);
     expect(existsSync(pool.out)).toBe(false);
+  });
+
+  test('a template error met while rendering post pages in worker threads is reported once, as on the main thread', async () => {
+    const files: Record<string, string> = {
+      'templates/post.njk': '{% extends "base.njk" %}\n{% block content %}\n<h1>{{ post.title }}</h1>\n{{ post.notAFunction() }}\n{% endblock %}\n',
+    };
+    for (let i = 1; i <= 40; i++) files[`posts/2024-01-${String((i % 28) + 1).padStart(2, '0')}-p${i}.md`] = post({ title: `Post ${i}`, ...(i % 3 ? {} : { series: 'S' }) });
+    const root = await writeSite(files);
+    const single = await buildWith(root, '0');
+    const pool = await buildWith(root, '2');
+    expect(single.code).toBe(1);
+    expect(pool.code).toBe(1);
+    expect(pool.stderr).toBe(single.stderr);
+    expect(pool.stderr).toMatch(/^templates\/post\.njk:4:\d+ error: template error: .* and 39 other pages\) — /m);
   });
 
   test('FOLIO_WORKERS must be a whole number', async () => {

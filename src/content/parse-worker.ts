@@ -1,8 +1,8 @@
 /**
  * Parsing one source file, the same code on both paths: the single-threaded build calls
- * `parseJob` directly; the worker pool (parse-pool.ts) runs the default export, a batch at a
- * time, in worker threads. What crosses threads is plain data (structured clone): jobs in,
- * Post / SeriesMeta objects and Problem objects out.
+ * `parseJob` directly; worker threads (parse-pool.ts) run `parseBatch`, a batch at a time.
+ * What crosses threads is plain data (structured clone): jobs in, Post / SeriesMeta objects and
+ * Problem objects out.
  */
 import { Diagnostics, type Problem } from '../errors.js';
 import { createMarkdown } from './markdown.js';
@@ -41,7 +41,8 @@ export interface ParsedInWorker {
 // One Markdown renderer per worker and site config (a worker lives for one build).
 let context: { key: string; ctx: ParseContext } | undefined;
 
-export default function parseBatch(batch: ParseBatch): ParsedInWorker[] {
+/** The worker task (src/worker.ts): one batch of jobs, each with its own problems. */
+export function parseBatch(batch: ParseBatch): ParsedInWorker[] {
   const key = JSON.stringify(batch.config);
   if (context?.key !== key) context = { key, ctx: createParseContext(batch.config, batch.now, new Diagnostics()) };
   const ctx = context.ctx;
