@@ -135,13 +135,19 @@ async function main() {
     for (const w of lineWaiters) if (w.re.test(line)) w.resolve(line);
   };
   readline.createInterface({ input: child.stdout }).on('line', onLine);
-  readline.createInterface({ input: child.stderr }).on('line', () => {}); // the corpus's warnings
+  const errorLines = [];
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
+    // The corpus's warnings (images it does not have) are many; keep the last few for errors.
+    errorLines.push(line);
+    if (errorLines.length > 20) errorLines.shift();
+  });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const waitLine = (re, ms) =>
     new Promise((resolve, reject) => {
       const found = lines.find((l) => re.test(l));
       if (found) return resolve(found);
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}`)), ms);
+      exited.then(({ code, signal }) => reject(new Error(`folio dev exited (${code ?? signal}) before printing ${re}`)));
       lineWaiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
     });
 
@@ -198,6 +204,7 @@ async function main() {
     }
   } catch (e) {
     console.error(`error: ${e.message}`);
+    if (errorLines.length) console.error(`folio dev's last lines on stderr:\n${errorLines.join('\n')}`);
     status = 1;
   }
 

@@ -30,7 +30,7 @@ import { outputPath } from '../output/writer.js';
 import { isProblem } from '../yaml.js';
 import { Fingerprinter, ParseIds } from './page-fingerprint.js';
 import { TemplateGraph } from './template-deps.js';
-import type { Post, Route, SeriesMeta, Site, SiteConfig } from '../types.js';
+import type { Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from '../types.js';
 
 export interface DevSiteOptions {
   /** The site folder (absolute). */
@@ -58,7 +58,8 @@ export interface RebuildReport {
 
 /** A file of the built site: a rendered page, a feed, the sitemap… */
 export interface ServedFile {
-  body: string | Buffer;
+  /** Bytes, not a string: thousands of pages kept as strings make every garbage collection slow. */
+  body: Buffer;
   /** The build number at which this body last changed. */
   version: number;
   /** What the page was rendered from (pages only): same fingerprint, same page. */
@@ -271,55 +272,75 @@ export class DevSite {
    * colocated files changed. Returns the Markdown files parsed.
    */
   private async readContent(paths: string[]): Promise<string[]> {
-    const toParse = new Set<string>();
+    const root = this.options.root;
+    const read = new Map<string, { source: SourceFile | undefined; problems: Problem[] }>();
+    // A file came or went: which files belong to which folder post may have changed.
+    let moved = false;
+    const forget = (rel: string) => {
+      const under = (key: string) => key === rel || key.startsWith(`${rel}/`);
+      for (const key of [...this.sources.keys()].filter(under)) {
+        this.sources.delete(key);
+        moved = true;
+      }
+      for (const key of [...this.postFiles].filter(under)) {
+        this.postFiles.delete(key);
+        moved = true;
+      }
+    };
+    const readMarkdown = async (rel: string, kind: SourceEntry['kind']) => {
+      const diag = new Diagnostics();
+      try {
+        read.set(rel, { source: await readSource(root, rel, kind, diag), problems: diag.problems });
+        return true;
+      } catch {
+        forget(rel); // gone (or a folder, whose files come as their own changes)
+        return false;
+      }
+    };
     for (const rel of paths) {
+      const kind = kindOf(rel);
+      if (kind !== 'asset') {
+        if ((await readMarkdown(rel, kind)) && !this.sources.has(rel)) {
+          // Known from now on, so that the files beside it are its own.
+          this.sources.set(rel, { kind, parsed: undefined, problems: [] });
+          moved = true;
+        }
+        continue;
+      }
+      if (!rel.startsWith('posts/')) continue; // series/ holds only Markdown
       let isFile = false;
       try {
-        isFile = (await stat(path.join(this.options.root, rel))).isFile();
+        isFile = (await stat(path.join(root, rel))).isFile();
       } catch {
         // gone
       }
-      const kind = kindOf(rel);
-      if (isFile) {
-        if (kind === 'asset') {
-          if (rel.startsWith('posts/')) this.postFiles.add(rel);
-        } else toParse.add(rel);
-        continue;
+      if (!isFile) forget(rel);
+      else if (!this.postFiles.has(rel)) {
+        this.postFiles.add(rel);
+        moved = true;
       }
-      // Gone (or a folder, whose files come as their own changes): forget it and anything under it.
-      for (const key of [...this.sources.keys()]) if (key === rel || key.startsWith(`${rel}/`)) this.sources.delete(key);
-      for (const key of [...this.postFiles]) if (key === rel || key.startsWith(`${rel}/`)) this.postFiles.delete(key);
     }
-    const colocated = this.findColocated();
-    for (const [folder, files] of colocated) {
-      if (files.join('\n') !== (this.colocated.get(folder) ?? []).join('\n')) {
+    if (moved) {
+      const colocated = this.findColocated();
+      for (const folder of new Set([...colocated.keys(), ...this.colocated.keys()])) {
         const index = `${folder}/index.md`;
-        if (this.sources.has(index)) toParse.add(index);
+        const changed = (colocated.get(folder) ?? []).join('\n') !== (this.colocated.get(folder) ?? []).join('\n');
+        if (changed && this.sources.has(index) && !read.has(index)) await readMarkdown(index, 'post');
       }
+      this.colocated = colocated;
     }
-    for (const folder of this.colocated.keys()) {
-      const index = `${folder}/index.md`;
-      if (!colocated.has(folder) && this.sources.has(index)) toParse.add(index);
-    }
-    this.colocated = colocated;
 
     const parsed: string[] = [];
-    for (const rel of toParse) {
+    for (const [rel, { source, problems }] of read) {
       const kind = kindOf(rel) === 'series' ? 'series' : 'post';
       const diag = new Diagnostics();
-      let source;
-      try {
-        source = await readSource(this.options.root, rel, kind, diag);
-      } catch {
-        this.sources.delete(rel); // removed while we looked
-        continue;
-      }
+      diag.add(problems);
       let result: Post | SeriesMeta | undefined;
       if (source) {
         const folder = folderOf(rel);
         this.parseContext.diag = diag;
         this.parseContext.now = new Date();
-        result = parseJob({ source, colocated: folder ? colocated.get(folder) : undefined }, this.parseContext);
+        result = parseJob({ source, colocated: folder ? this.colocated.get(folder) : undefined }, this.parseContext);
         if (result) this.ids.mark(result);
       }
       this.sources.set(rel, { kind, parsed: result, problems: diag.problems });
@@ -394,17 +415,17 @@ export class DevSite {
       (r): r is Extract<Route, { kind: 'page' }> => r.kind === 'page' && r.source !== undefined && sources.has(r.source),
     );
     const fingerprints = new Fingerprinter(this.ids);
-    const renderedPages: { key: string; body: string | Buffer; fingerprint: string }[] = [];
+    const renderedPages: { key: string; body: Buffer; fingerprint: string }[] = [];
     for (const route of routes) {
       const page = this.renderer(route);
       if (isProblem(page)) return false;
-      renderedPages.push({ key: outputPath(route.url), body: page.body, fingerprint: fingerprints.route(route) });
+      renderedPages.push({ key: outputPath(route.url), body: toBytes(page.body), fingerprint: fingerprints.route(route) });
     }
     const version = this.version + 1;
     const updated: string[] = [];
     for (const { key, body, fingerprint } of renderedPages) {
       const old = this.files.get(key);
-      if (old && old.body === body) this.files.set(key, { ...old, fingerprint });
+      if (old && old.body.equals(body)) this.files.set(key, { ...old, fingerprint });
       else {
         this.files.set(key, { body, version, fingerprint });
         updated.push(key);
@@ -461,9 +482,10 @@ export class DevSite {
       const key = outputPath(route.url);
       const old = this.files.get(key);
       if (route.kind === 'file') {
-        if (old && sameBody(old.body, route.body)) next.set(key, old);
+        const body = toBytes(route.body);
+        if (old && old.body.equals(body)) next.set(key, old);
         else {
-          next.set(key, { body: route.body, version });
+          next.set(key, { body, version });
           updated.push(key);
         }
         continue;
@@ -478,9 +500,10 @@ export class DevSite {
         renderProblems.push(page);
         continue;
       }
-      if (old && sameBody(old.body, page.body)) next.set(key, { ...old, fingerprint });
+      const body = toBytes(page.body);
+      if (old && old.body.equals(body)) next.set(key, { ...old, fingerprint });
       else {
-        next.set(key, { body: page.body, version, fingerprint });
+        next.set(key, { body, version, fingerprint });
         updated.push(key);
       }
     }
@@ -545,7 +568,6 @@ function warningKey(p: Problem): string {
   return `${p.file}:${p.line}:${p.column}:${p.message}`;
 }
 
-function sameBody(a: string | Buffer, b: string | Buffer): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a === b;
-  return Buffer.from(a).equals(Buffer.from(b));
+function toBytes(body: string | Buffer): Buffer {
+  return typeof body === 'string' ? Buffer.from(body) : body;
 }

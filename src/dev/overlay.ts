@@ -50,7 +50,8 @@ export function devSnippet(token: string, problems: Problem[] | undefined): stri
 }
 
 /** Puts the snippet before the last `</body>`, or at the end of a page that has none. */
-export function injectSnippet(html: string, snippet: string): string {
-  const at = html.toLowerCase().lastIndexOf('</body>');
-  return at < 0 ? `${html}\n${snippet}\n` : `${html.slice(0, at)}${snippet}\n${html.slice(at)}`;
+export function injectSnippet(html: Buffer, snippet: string): Buffer {
+  const at = Math.max(html.lastIndexOf('</body>'), html.lastIndexOf('</BODY>'));
+  if (at < 0) return Buffer.concat([html, Buffer.from(`\n${snippet}\n`)]);
+  return Buffer.concat([html.subarray(0, at), Buffer.from(`${snippet}\n`), html.subarray(at)]);
 }

@@ -207,11 +207,8 @@ export class DevServer {
   /** `tokenKey`: the path the browser asked for, when it differs from the file sent (404). */
   private send(req: IncomingMessage, res: ServerResponse, status: number, key: string, body: string | Buffer, tokenKey = key): void {
     const type = contentType(key);
-    let out = body;
-    if (type.startsWith('text/html')) {
-      out = injectSnippet(String(body), devSnippet(this.site.token(tokenKey), this.site.problems));
-    }
-    const bytes = typeof out === 'string' ? Buffer.from(out) : out;
+    let bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    if (type.startsWith('text/html')) bytes = injectSnippet(bytes, devSnippet(this.site.token(tokenKey), this.site.problems));
     res.writeHead(status, {
       'Content-Type': type,
       'Content-Length': bytes.length,

@@ -2,7 +2,7 @@
  * Edits while `folio dev` runs: the open pages that changed reload (their event stream says
  * `reload`), the others do not, and the pages served afterwards are the new ones.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
@@ -145,6 +145,22 @@ describe('adding, deleting and renaming posts', () => {
     expect((await again.next()).event).toBe('reload');
     expect((await dev.get('/blog/posts/field-trip/notes.txt')).status).toBe(404);
     expect((await dev.get('/blog/posts/field-trip/')).status).toBe(200);
+  });
+
+  test('a folder post and the file beside it, saved at once, are one post with its file', async () => {
+    const dev = await startFixture();
+    const tab = await dev.open('/blog/posts/museum/');
+    mkdirSync(path.join(dev.root, 'posts/2024-07-02-museum'));
+    writeFileSync(path.join(dev.root, 'posts/2024-07-02-museum/plan.txt'), 'Floor plan.\n');
+    writeFileSync(path.join(dev.root, 'posts/2024-07-02-museum/index.md'), post({ title: 'Museum' }, 'See [the plan](plan.txt).\n'));
+    let page = tab;
+    do {
+      expect((await page.next()).event).toBe('reload');
+      page = await page.reload();
+    } while (page.status !== 200);
+    expect(page.html).toContain('href="/blog/posts/museum/plan.txt"');
+    expect((await dev.get('/blog/posts/museum/plan.txt')).body).toBe('Floor plan.\n');
+    expect((await dev.get('/blog/posts/2024-07-02-museum/plan.txt')).status).toBe(404);
   });
 });
 
