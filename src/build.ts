@@ -2,6 +2,8 @@
  * The pipeline, one stage a line:
  *   loadSite()  = config -> load -> parse -> collect
  *   buildSite() = loadSite -> route -> render -> check links -> write
+ * Rendered pages go straight into the writer's staging (never the whole site in memory);
+ * the write stage adds the assets and commits — or nothing is kept, if anything went wrong.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,14 +14,14 @@ import { folderOf } from './content/posts.js';
 import { createParseContext, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
 import { parseInPool } from './content/parse-pool.js';
 import { BuildPool } from './pool.js';
-import { renderInPool } from './render/render-pool.js';
+import { renderPages } from './render/render-pages.js';
+import { PageOutput } from './output/page-output.js';
 import { collectSite } from './collect/site.js';
 import { routeSite } from './render/routes.js';
 import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions } from './render/templates.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
-import { isProblem } from './yaml.js';
-import type { BuildOptions, Page, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
+import type { BuildOptions, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
 
 export interface StageTiming {
   stage: string;
@@ -131,59 +133,20 @@ export async function loadSite(options: BuildOptions, timer = new Timer(), pool?
 }
 
 /**
- * Render stage: every page route through its template; file routes pass through.
- * With `pooled` worker threads running, post pages render there (see render-pool.ts).
+ * Render stage: every route through its template (file routes pass through), each page handed
+ * to `out` as soon as it is rendered; with the build's worker threads running, post pages render
+ * there (see render-pages.ts). Returns the files written; template problems go to `diag`.
  */
 export async function renderRoutes(
   routes: Route[],
   render: ReturnType<typeof createRenderer>,
+  out: PageOutput,
   diag: Diagnostics,
   pooled?: { pool: BuildPool; renderer: RendererOptions },
-): Promise<Page[]> {
-  const results = pooled?.pool.running
-    ? await renderInPool(routes, render, pooled.renderer, pooled.pool)
-    : routes.map((route) => (route.kind === 'file' ? { url: route.url, body: route.body } : render(route)));
-  const pages: Page[] = [];
-  const problems: Problem[] = [];
-  for (const page of results) {
-    if (isProblem(page)) problems.push(page);
-    else pages.push(page);
-  }
-  diag.add(mergeTemplateProblems(problems));
-  return pages;
-}
-
-/** Write stage: pages and assets into the writer, a bounded number at a time. */
-export async function writeSite(pages: Page[], assets: Site['assets'], writer: Writer, onProgress?: BuildOptions['onProgress']): Promise<void> {
-  const jobs: (() => Promise<void>)[] = [
-    ...pages.map((p) => () => writer.write(outputPath(p.url), p.body)),
-    ...assets.map((a) => () => writer.copy(a.from, a.to)),
-  ];
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      await jobs[next++]();
-      if (onProgress && ++done % 50 === 0) onProgress({ stage: 'write', done, total: jobs.length });
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: 32 }, worker));
-    await writer.commit();
-  } catch (e) {
-    await writer.abort();
-    const err = e as NodeJS.ErrnoException;
-    throw new SiteError(
-      [
-        {
-          severity: 'error',
-          message: `cannot write the site to ${writer.target}: ${err.message}`,
-          hint: 'check that the folder can be written and that the disk has space; nothing was changed',
-        },
-      ],
-      { cause: e },
-    );
-  }
+): Promise<string[]> {
+  const problems = await renderPages(routes, render, out, pooled);
+  diag.add(mergeTemplateProblems(problems.filter((p): p is Problem => p !== undefined)));
+  return routes.filter((_, i) => !problems[i]).map((r) => outputPath(r.url));
 }
 
 /**
@@ -197,17 +160,16 @@ export async function buildSite(options: BuildOptions, writer?: Writer): Promise
   const { site, diag } = await loadSite(options, timer, pool);
   const routes = await timer.time('route', () => routeSite(site, diag));
   const renderer: RendererOptions = { root: options.root, config: site.config, globals: { drafts: options.drafts } };
-  const render = createRenderer(renderer);
-  const pages = await timer.time('render', () => renderRoutes(routes, render, diag, { pool, renderer }));
-  const written = new Set([...pages.map((p) => outputPath(p.url)), ...site.assets.map((a) => a.to)]);
-  await timer.time('check links', () => checkLinks(site, written, diag));
+  await using out = new PageOutput(writer ?? new FsWriter(options.out), routes.length + site.assets.length, options.onProgress);
+  const written = await timer.time('render', () => renderRoutes(routes, createRenderer(renderer), out, diag, { pool, renderer }));
+  await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();
-  await timer.time('write', () => writeSite(pages, site.assets, writer ?? new FsWriter(options.out), options.onProgress));
+  await timer.time('write', () => out.finish(site.assets));
   return {
     site,
     pages: routes.filter((r) => r.kind === 'page').length,
-    files: pages.length + site.assets.length,
+    files: written.length + site.assets.length,
     warnings: sortProblems(diag.warnings),
     timings: timer.stages,
   };

@@ -55,8 +55,8 @@ export class BuildPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 5_000,
-      // A larger young generation: parsing and rendering make many short-lived objects.
-      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      // A second task waits in each worker, so none idles while the main thread is busy.
+      concurrentTasksPerWorker: 2,
     });
     return true;
   }
