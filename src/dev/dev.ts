@@ -9,7 +9,7 @@ import { formatProblem, UsageError, type Problem } from '../errors.js';
 import { DevSite, type RebuildReport } from './incremental.js';
 import { openBrowser } from './open-browser.js';
 import { DevServer } from './server.js';
-import { watchSite } from './watcher.js';
+import { watchSite, type SiteWatcher } from './watcher.js';
 
 export interface DevOptions {
   /** The site folder (absolute). */
@@ -83,6 +83,12 @@ export async function startDev(options: DevOptions, out: DevOutput): Promise<Dev
   const terminal = new TerminalReport(out);
   let restTimer: NodeJS.Timeout | undefined;
   let devServer: DevServer | undefined;
+  let watcher: SiteWatcher | undefined;
+  // The rest of a rebuild waits while more saves are coming: they would only make it again.
+  const completeRestWhenQuiet = () => {
+    if (watcher?.busy) restTimer = setTimeout(completeRestWhenQuiet, REST_DELAY_MS);
+    else site.completeRest();
+  };
   const site = new DevSite({
     root: options.root,
     drafts: options.drafts,
@@ -91,10 +97,10 @@ export async function startDev(options: DevOptions, out: DevOutput): Promise<Dev
       terminal.report(report);
       devServer?.notify();
       clearTimeout(restTimer);
-      if (report.scope === 'first') restTimer = setTimeout(() => site.completeRest(), REST_DELAY_MS);
+      if (report.scope === 'first') restTimer = setTimeout(completeRestWhenQuiet, REST_DELAY_MS);
     },
   });
-  const watcher = watchSite(options.root, (changed) => site.update(changed), {
+  watcher = watchSite(options.root, (changed) => site.update(changed), {
     onError: (e) => out.stderr(`error: watching the site failed: ${e.message}\n`),
   });
   const ready = Promise.all([site.load(), watcher.ready]);

@@ -29,6 +29,8 @@ export interface WatchOptions {
 export interface SiteWatcher {
   /** Settles when the initial scan is done and changes are being seen. */
   ready: Promise<void>;
+  /** Changes are waiting or being rebuilt. */
+  readonly busy: boolean;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,9 @@ export function watchSite(root: string, rebuild: (changed: string[]) => Promise<
 
   return {
     ready,
+    get busy() {
+      return pending.size > 0 || running !== undefined;
+    },
     async close() {
       closed = true;
       clearTimeout(timer);
