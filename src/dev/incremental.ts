@@ -58,8 +58,11 @@ export interface RebuildReport {
 
 /** A file of the built site: a rendered page, a feed, the sitemap… */
 export interface ServedFile {
-  /** Bytes, not a string: thousands of pages kept as strings make every garbage collection slow. */
-  body: Buffer;
+  /**
+   * Pages as bytes: thousands of pages kept as strings make every garbage collection slow.
+   * Feeds and other files as the text routing made, to compare with the next one as it is.
+   */
+  body: Buffer | string;
   /** The build number at which this body last changed. */
   version: number;
   /** What the page was rendered from (pages only): same fingerprint, same page. */
@@ -425,7 +428,7 @@ export class DevSite {
     const updated: string[] = [];
     for (const { key, body, fingerprint } of renderedPages) {
       const old = this.files.get(key);
-      if (old && old.body.equals(body)) this.files.set(key, { ...old, fingerprint });
+      if (old && sameBody(old.body, body)) this.files.set(key, { ...old, fingerprint });
       else {
         this.files.set(key, { body, version, fingerprint });
         updated.push(key);
@@ -482,8 +485,8 @@ export class DevSite {
       const key = outputPath(route.url);
       const old = this.files.get(key);
       if (route.kind === 'file') {
-        const body = toBytes(route.body);
-        if (old && old.body.equals(body)) next.set(key, old);
+        const body = route.body;
+        if (old && sameBody(old.body, body)) next.set(key, old);
         else {
           next.set(key, { body, version });
           updated.push(key);
@@ -501,7 +504,7 @@ export class DevSite {
         continue;
       }
       const body = toBytes(page.body);
-      if (old && old.body.equals(body)) next.set(key, { ...old, fingerprint });
+      if (old && sameBody(old.body, body)) next.set(key, { ...old, fingerprint });
       else {
         next.set(key, { body, version, fingerprint });
         updated.push(key);
@@ -570,4 +573,9 @@ function warningKey(p: Problem): string {
 
 function toBytes(body: string | Buffer): Buffer {
   return typeof body === 'string' ? Buffer.from(body) : body;
+}
+
+function sameBody(a: string | Buffer, b: string | Buffer): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return typeof a === typeof b && a === b;
+  return a.equals(b);
 }
