@@ -243,6 +243,19 @@ describe('templates, public files and site.yaml', () => {
     expect((await tab.reload()).html).not.toContain('Custom post layout');
   });
 
+  test('a series file (in a series/ folder made meanwhile) names the series and describes it', async () => {
+    const dev = await startFixture();
+    const tab = await dev.open('/blog/series/learning-in-public/');
+    const part = await dev.open('/blog/posts/first-steps/');
+    await dev.write('series/learning-in-public.md', '---\ntitle: "Learning, in public"\ndescription: "Notes from a year of it"\nstatus: complete\n---\nWhy I wrote this series.\n');
+    expect((await tab.next()).event).toBe('reload');
+    const page = await tab.reload();
+    expect(page.html).toContain('Learning, in public');
+    expect(page.html).toContain('Why I wrote this series.');
+    expect((await part.next()).event).toBe('reload');
+    expect((await part.reload()).html).toContain('Learning, in public');
+  });
+
   test('a public file is served as it is saved; the open pages reload', async () => {
     const dev = await startFixture();
     const tab = await dev.open('/blog/');
