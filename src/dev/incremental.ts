@@ -13,12 +13,13 @@
  * A rebuild with errors changes nothing that is served: the last good site stays.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listPublic, parseSources } from '../build.js';
 import { loadConfig } from '../config.js';
 import { Diagnostics, sortProblems, type Problem } from '../errors.js';
-import { isIgnored, kindOf, loadSources, readSource } from '../content/source.js';
+import { decodeText, isIgnored, kindOf, loadSources, readSource } from '../content/source.js';
 import { folderOf, type ParseContext } from '../content/posts.js';
 import { createParseContext, parseJob } from '../content/parse-worker.js';
 import { collectSite } from '../collect/site.js';
@@ -195,6 +196,10 @@ export class DevSite {
     this.colocated = this.findColocated();
     this.staleTemplates = () => true;
     this.rebuildAll(changed, 'all', started);
+    // Large sites are parsed in worker threads: parse one post here too, so that the first
+    // save does not wait for the Markdown code to be compiled on this thread.
+    const sample = sources.find((s) => s.kind === 'post');
+    if (sample) parseJob({ source: sample }, { ...this.parseContext, diag: new Diagnostics() });
   }
 
   /**
@@ -293,7 +298,7 @@ export class DevSite {
     const readMarkdown = async (rel: string, kind: SourceEntry['kind']) => {
       const diag = new Diagnostics();
       try {
-        read.set(rel, { source: await readSource(root, rel, kind, diag), problems: diag.problems });
+        read.set(rel, { source: await readNow(root, rel, kind, diag), problems: diag.problems });
         return true;
       } catch {
         forget(rel); // gone (or a folder, whose files come as their own changes)
@@ -565,6 +570,17 @@ export class DevSite {
     this.failure = problems.filter((p) => p.severity === 'error');
     this.options.onReport({ ok: false, changed, updated: [], scope, ms: performance.now() - started, problems, counts: this.counts });
   }
+}
+
+/**
+ * readSource, but reading synchronously: a few kilobytes, and libuv's threads may be queued
+ * up with chokidar's stats of a whole folder. An undecodable file goes through readSource
+ * for its message.
+ */
+async function readNow(root: string, rel: string, kind: SourceEntry['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
+  const absPath = path.join(root, rel);
+  const text = decodeText(readFileSync(absPath));
+  return text === undefined ? readSource(root, rel, kind, diag) : { path: rel, absPath, kind, text };
 }
 
 function warningKey(p: Problem): string {

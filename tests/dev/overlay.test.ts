@@ -113,6 +113,21 @@ describe('a bad save', () => {
     expect(overlayOf(page.html)).toBeUndefined();
   });
 
+  test('a file that is not UTF-8 is named, as `folio build` names it', async () => {
+    const dev = await startFixture();
+    const tab = await dev.open('/blog/posts/standalone/');
+    await dev.write('posts/2024-04-10-standalone.md', Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]));
+    const pushed = await tab.next();
+    expect(pushed.event).toBe('problems');
+    const shown = overlayOf((JSON.parse(pushed.data) as { html: string }).html)!;
+    const built = await build(dev.root, ['--drafts']);
+    expect(built.code).toBe(1);
+    const line = built.stderr.split('\n')[0];
+    expect(line).toMatch(/^posts\/2024-04-10-standalone\.md error: this file is not valid UTF-8 text — /);
+    expect(shown).toBe(escaped(line));
+    expect((await dev.get('/blog/posts/standalone/')).body).toContain('A post that belongs to no series.');
+  });
+
   test('a bad site.yaml keeps the site as it was', async () => {
     const dev = await startFixture();
     const tab = await dev.open('/blog/');
