@@ -150,6 +150,15 @@ export async function renderRoutes(
 }
 
 /**
+ * Feeds and the sitemap as UTF-8 bytes from the route stage on: they wait for the render stage
+ * to write them, and as bytes they take half the memory (a 16,000-post site's feeds: ~90 MB).
+ */
+function encodeFiles(routes: Route[]): Route[] {
+  for (const route of routes) if (route.kind === 'file' && typeof route.body === 'string') route.body = Buffer.from(route.body);
+  return routes;
+}
+
+/**
  * Builds the site. Throws SiteError (every problem found) when anything is wrong;
  * the previous output is then left exactly as it was.
  */
@@ -158,7 +167,7 @@ export async function buildSite(options: BuildOptions, writer?: Writer): Promise
   if (!writer) await checkOutputFolder(options.root, options.out);
   await using pool = new BuildPool(options.workers);
   const { site, diag } = await loadSite(options, timer, pool);
-  const routes = await timer.time('route', () => routeSite(site, diag));
+  const routes = await timer.time('route', () => encodeFiles(routeSite(site, diag)));
   const renderer: RendererOptions = { root: options.root, config: site.config, globals: { drafts: options.drafts } };
   await using out = new PageOutput(writer ?? new FsWriter(options.out), routes.length + site.assets.length, options.onProgress);
   const written = await timer.time('render', () => renderRoutes(routes, createRenderer(renderer), out, diag, { pool, renderer }));

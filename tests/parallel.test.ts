@@ -11,9 +11,16 @@ import { existsSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../src/cli.js';
-import { parseThreads, POOL_MIN_FILES } from '../src/pool.js';
+import { parseConfig } from '../src/config.js';
+import { Diagnostics } from '../src/errors.js';
+import { PageOutput } from '../src/output/page-output.js';
+import { MemoryWriter } from '../src/output/writer.js';
+import { BuildPool, isPoolRefusal, parseThreads, POOL_MIN_FILES } from '../src/pool.js';
+import { renderPages } from '../src/render/render-pages.js';
+import { createRenderer } from '../src/render/templates.js';
 import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
 
 afterAll(cleanTemp);
@@ -180,6 +187,38 @@ describe('problems found in worker threads', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('error: FOLIO_WORKERS must be a whole number of threads (0 = parse on the main thread), not "many"\n');
     expect(existsSync(run.out)).toBe(false);
+  });
+});
+
+describe('batches the threads cannot take are done on the main thread', () => {
+  test('a page whose data cannot cross threads (a function) renders on the main thread', async () => {
+    const root = await writeSite({ 'templates/greeting.njk': '<p>{{ greet("reader") }}</p>' });
+    const renderer = { root, config: parseConfig('', new Diagnostics()), globals: {} };
+    const route = { kind: 'page' as const, url: '/posts/hello/', template: 'greeting.njk', source: 'posts/hello.md', data: { greet: (n: string) => `Hello, ${n}` } };
+    await using pool = new BuildPool(2);
+    expect(pool.start(1)).toBe(true);
+    const writer = new MemoryWriter();
+    await using out = new PageOutput(writer, 1);
+    const problems = await renderPages([route], createRenderer(renderer), out, { pool, renderer });
+    await out.finish([]);
+    expect(problems).toEqual([undefined]);
+    expect(writer.files.get('posts/hello/index.html')).toBe('<p>Hello, reader</p>');
+  });
+
+  test('a worker out of memory and uncloneable data count as refusals; other errors do not', async () => {
+    const oom = await new Promise<unknown>((resolve) => {
+      const w = new Worker('const a = []; for (;;) a.push(new Array(1e5).fill(1));', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } });
+      w.on('error', resolve);
+    });
+    expect(isPoolRefusal(oom)).toBe(true);
+    let cloneError: unknown;
+    try {
+      structuredClone({ f: () => 1 });
+    } catch (e) {
+      cloneError = e;
+    }
+    expect(isPoolRefusal(cloneError)).toBe(true);
+    expect(isPoolRefusal(new Error('ENOSPC: no space left on device'))).toBe(false);
   });
 });
 

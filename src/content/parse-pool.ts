@@ -3,9 +3,9 @@
  * results and problems put back in source order, so the build is the same as single-threaded.
  */
 import type { Diagnostics } from '../errors.js';
-import type { BuildPool } from '../pool.js';
+import { isPoolRefusal, type BuildPool } from '../pool.js';
 import type { SiteConfig } from '../types.js';
-import type { Parsed, ParseBatch, ParseJob, ParsedInWorker } from './parse-worker.js';
+import { parseBatch, type Parsed, type ParseBatch, type ParseJob, type ParsedInWorker } from './parse-worker.js';
 
 const BATCH_SIZE = 50;
 
@@ -23,11 +23,17 @@ export async function parseInPool(
   for (let i = 0; i < jobs.length; i += BATCH_SIZE) {
     const batch: ParseBatch = { config, now, jobs: jobs.slice(i, i + BATCH_SIZE) };
     batches.push(
-      pool.run<ParseBatch, ParsedInWorker[]>('parseBatch', batch).then((results) => {
-        done += results.length;
-        onProgress?.(done);
-        return results;
-      }),
+      pool
+        .run<ParseBatch, ParsedInWorker[]>('parseBatch', batch)
+        .catch((e: unknown) => {
+          if (isPoolRefusal(e)) return parseBatch(batch);
+          throw e;
+        })
+        .then((results) => {
+          done += results.length;
+          onProgress?.(done);
+          return results;
+        }),
     );
   }
   const parsed: Parsed[] = [];

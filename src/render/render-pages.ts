@@ -9,7 +9,7 @@
 import type { Problem } from '../errors.js';
 import type { PageOutput } from '../output/page-output.js';
 import { outputPath } from '../output/writer.js';
-import type { BuildPool } from '../pool.js';
+import { isPoolRefusal, type BuildPool } from '../pool.js';
 import { isProblem } from '../yaml.js';
 import type { Route, SeriesNav } from '../types.js';
 import type { RendererOptions, RenderPage } from './templates.js';
@@ -62,8 +62,7 @@ export async function renderPages(
           out.count(written);
         },
         async (e: unknown) => {
-          // Route data that cannot cross threads (a function, say): render those pages here.
-          if ((e as Error).name !== 'DataCloneError') throw e;
+          if (!isPoolRefusal(e)) throw e;
           for (const i of indices) await writeHere(i);
         },
       );
