@@ -87,7 +87,7 @@ export async function startDev(options: DevOptions, out: DevOutput): Promise<Dev
   // The rest of a rebuild waits while more saves are coming: they would only make it again.
   const completeRestWhenQuiet = () => {
     if (watcher?.busy) restTimer = setTimeout(completeRestWhenQuiet, REST_DELAY_MS);
-    else site.completeRest();
+    else void site.completeRestInSteps();
   };
   const site = new DevSite({
     root: options.root,

@@ -77,6 +77,9 @@ interface SourceEntry {
   problems: Problem[];
 }
 
+/** How long a step of a rebuild in steps may hold the server up (ms), apart from routing. */
+const SLICE_MS = 8;
+
 const newestFirst = (a: Post, b: Post) => b.date.getTime() - a.date.getTime() || a.source.localeCompare(b.source);
 
 export class DevSite {
@@ -107,6 +110,8 @@ export class DevSite {
   private linkWarnings = { written: '', byPost: new WeakMap<Post, Problem[]>() };
   private counts: RebuildReport['counts'] = { pages: 0, posts: 0, series: 0, tags: 0 };
 
+  /** A rebuild going on in steps (completeRestInSteps). */
+  private inSlices: Generator<void, void, undefined> | undefined;
   /** Set after a `first` rebuild: the pages rendered in it are up to date, the others maybe not. */
   private rest: { changed: string[]; fresh: Set<string>; started: number } | undefined;
 
@@ -208,6 +213,8 @@ export class DevSite {
    */
   async update(changed: string[]): Promise<void> {
     const started = performance.now();
+    // A rest in progress would serve what this change makes old; it is done again after.
+    this.inSlices = undefined;
     if (!this.loaded && !this.config) return this.load(changed);
     if (changed.includes('site.yaml')) {
       const diag = new Diagnostics();
@@ -243,11 +250,26 @@ export class DevSite {
     this.rebuildAll(changed, 'all', started);
   }
 
-  /** The rest after a `first` rebuild, if it is still to do. */
+  /** The rest after a `first` rebuild, if it is still to do: at once (a page of it is asked for). */
   completeRest(): void {
-    const rest = this.rest;
-    if (!rest) return;
-    this.rebuildAll(rest.changed, 'rest', performance.now());
+    const steps = this.inSlices;
+    this.inSlices = undefined;
+    if (steps) for (const _ of steps);
+    else if (this.rest) this.rebuildAll(this.rest.changed, 'rest', performance.now());
+  }
+
+  /** The rest after a `first` rebuild, in steps; dropped if a change comes meanwhile. */
+  async completeRestInSteps(): Promise<void> {
+    if (!this.rest || this.inSlices) return;
+    const steps = this.rebuildSteps(this.rest.changed, 'rest', performance.now());
+    this.inSlices = steps;
+    while (this.inSlices === steps) {
+      if (steps.next().done) {
+        this.inSlices = undefined;
+        return;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   get restPending(): boolean {
@@ -456,8 +478,16 @@ export class DevSite {
 
   /** Collect, route, render what changed, check links; serve it all if there is no error. */
   private rebuildAll(changed: string[], scope: 'rest' | 'all', started: number): void {
+    this.inSlices = undefined;
+    for (const _ of this.rebuildSteps(changed, scope, started));
+  }
+
+  /**
+   * The same in steps, with a pause for the server between them (the biggest step is routing
+   * the site). Nothing is served from it until its last step, so it can be dropped halfway.
+   */
+  private *rebuildSteps(changed: string[], scope: 'rest' | 'all', started: number): Generator<void, void, undefined> {
     if (scope === 'all' && this.rest) changed = [...new Set([...this.rest.changed, ...changed])];
-    this.rest = undefined;
     const diag = new Diagnostics();
     diag.add(this.siteProblems);
     const posts: Post[] = [];
@@ -478,7 +508,9 @@ export class DevSite {
       { drafts: this.options.drafts, future: false, now },
       diag,
     );
+    yield;
     const routes = routeSite(site, diag);
+    yield;
 
     const version = this.version + 1;
     const next = new Map<string, ServedFile>();
@@ -486,7 +518,12 @@ export class DevSite {
     const renderProblems: Problem[] = [];
     const fingerprints = new Fingerprinter(this.ids);
     const stale = this.staleTemplates;
+    let slice = performance.now();
     for (const route of routes) {
+      if (performance.now() - slice > SLICE_MS) {
+        yield;
+        slice = performance.now();
+      }
       const key = outputPath(route.url);
       const old = this.files.get(key);
       if (route.kind === 'file') {
@@ -517,7 +554,9 @@ export class DevSite {
     }
     diag.add(mergeTemplateProblems(renderProblems));
     this.checkLinks(site, routes, diag);
+    yield;
 
+    this.rest = undefined;
     if (diag.hasErrors()) {
       const problems = sortProblems(diag.problems);
       return this.fail(changed, scope, started, sortProblems([...problems.filter((p) => p.severity === 'error'), ...this.newWarnings(problems, true)]));
