@@ -9,7 +9,8 @@
  * as the peers' benchmark does), waits for the live-reload event on the page's event stream
  * (as the browser does), fetches the page and checks that the marker is in it. The time is
  * from just before the write to the end of that fetch. Edits are --settle ms apart (default
- * 1000), so each starts with the previous one's rest (lists, feeds) done. Stops the server
+ * 1000; 2000 or more on a busy machine), so each starts with the previous one's rest (lists,
+ * feeds) done. Stops the server
  * with SIGINT and checks that it exits cleanly.
  *
  * Uses lib/ (run `npm run compile` after changing src/).
@@ -18,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +127,7 @@ async function main() {
   const file = await pickPost(site);
   const slug = file.replace(/\.md$/, '').replace(/^\d{4}-\d{2}-\d{2}-/, '');
 
+  const loadBefore = round(loadavg()[0]);
   const started = performance.now();
   const child = spawn(process.execPath, [FOLIO, 'dev', '--root', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
@@ -229,14 +231,16 @@ async function main() {
       edited: `posts/${file}`,
       edits: results.length,
       startupS,
-      savedToServedMsMedian: median(served),
+      savedToServedMsMedian: round(median(served)),
       savedToServedMsMin: Math.min(...served),
       savedToServedMsMax: Math.max(...served),
-      serverPageMsMedian: median(firsts),
-      serverRestMsMedian: rests.length ? median(rests) : null,
+      serverPageMsMedian: round(median(firsts)),
+      serverRestMsMedian: rests.length ? round(median(rests)) : null,
       cleanShutdown: status === 0,
       node: process.version,
       cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      // Other work on the machine shows in every figure: the 1-minute load average before and after.
+      loadAverage: [loadBefore, round(loadavg()[0])],
     };
     if (opts.json) console.log(JSON.stringify({ summary, results }, null, 2));
     else {
