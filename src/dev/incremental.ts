@@ -91,6 +91,8 @@ export class DevSite {
   /** Problems of site.yaml and of the site's folders (not of one source file). */
   private siteProblems: Problem[] = [];
   private readonly sources = new Map<string, SourceEntry>();
+  /** Series slug -> its posts and its series/ file (by path): an edited part's series, without a search. */
+  private readonly bySeries = new Map<string, Set<string>>();
   /** Files under posts/ that are not Markdown. */
   private readonly postFiles = new Set<string>();
   /** Folder post folder -> its other files. */
@@ -181,6 +183,7 @@ export class DevSite {
     this.publicFiles = publicFiles;
     this.templates = templates;
     this.sources.clear();
+    this.bySeries.clear();
     this.postFiles.clear();
     for (const s of sources) if (s.kind === 'asset') this.postFiles.add(s.path);
     const parsed = await parseSources(sources, this.config, new Date(), diag);
@@ -196,7 +199,7 @@ export class DevSite {
     for (const file of new Set([...sources.filter((s) => s.kind !== 'asset').map((s) => s.path), ...byFile.keys()])) {
       const result = results.get(file);
       if (result) this.ids.mark(result);
-      this.sources.set(file, { kind: kindOf(file) === 'series' ? 'series' : 'post', parsed: result, problems: byFile.get(file) ?? [] });
+      this.setSource(file, { kind: kindOf(file) === 'series' ? 'series' : 'post', parsed: result, problems: byFile.get(file) ?? [] });
     }
     this.colocated = this.findColocated();
     this.staleTemplates = () => true;
@@ -309,7 +312,7 @@ export class DevSite {
     const forget = (rel: string) => {
       const under = (key: string) => key === rel || key.startsWith(`${rel}/`);
       for (const key of [...this.sources.keys()].filter(under)) {
-        this.sources.delete(key);
+        this.deleteSource(key);
         moved = true;
       }
       for (const key of [...this.postFiles].filter(under)) {
@@ -332,7 +335,7 @@ export class DevSite {
       if (kind !== 'asset') {
         if ((await readMarkdown(rel, kind)) && !this.sources.has(rel)) {
           // Known from now on, so that the files beside it are its own.
-          this.sources.set(rel, { kind, parsed: undefined, problems: [] });
+          this.setSource(rel, { kind, parsed: undefined, problems: [] });
           moved = true;
         }
         continue;
@@ -373,10 +376,30 @@ export class DevSite {
         result = parseJob({ source, colocated: folder ? this.colocated.get(folder) : undefined }, this.parseContext);
         if (result) this.ids.mark(result);
       }
-      this.sources.set(rel, { kind, parsed: result, problems: diag.problems });
+      this.setSource(rel, { kind, parsed: result, problems: diag.problems });
       parsed.push(rel);
     }
     return parsed;
+  }
+
+  private setSource(file: string, entry: SourceEntry): void {
+    this.unindex(file);
+    this.sources.set(file, entry);
+    const slug = seriesSlugOf(entry);
+    if (slug === undefined) return;
+    let files = this.bySeries.get(slug);
+    if (!files) this.bySeries.set(slug, (files = new Set()));
+    files.add(file);
+  }
+
+  private deleteSource(file: string): void {
+    this.unindex(file);
+    this.sources.delete(file);
+  }
+
+  private unindex(file: string): void {
+    const slug = seriesSlugOf(this.sources.get(file));
+    if (slug !== undefined) this.bySeries.get(slug)?.delete(file);
   }
 
   /** Folder post folder -> its non-Markdown files (as the build decides them). */
@@ -421,20 +444,20 @@ export class DevSite {
    * collected from its own series. Returns false when that cannot be done (then everything is).
    */
   private rebuildEditedPages(changed: string[], files: string[], started: number): boolean {
-    const posts: Post[] = [];
-    const metas: SeriesMeta[] = [];
-    for (const entry of this.sources.values()) {
-      if (entry.parsed && entry.kind === 'post') posts.push(entry.parsed as Post);
-      else if (entry.parsed) metas.push(entry.parsed as SeriesMeta);
-    }
     const edited = files.map((f) => this.sources.get(f)!.parsed as Post);
     const seriesNav: Site['seriesNav'] = new Map();
     for (const post of edited) {
       if (!post.series || post.unlisted || seriesNav.has(post.source)) continue;
       const slug = post.series.slug;
-      const group = posts.filter((p) => p.series?.slug === slug && !p.unlisted && this.isOnSite(p)).sort(newestFirst);
+      const members = [...(this.bySeries.get(slug) ?? [])].map((file) => this.sources.get(file)!);
+      const group = members
+        .filter((e) => e.kind === 'post')
+        .map((e) => e.parsed as Post)
+        .filter((p) => !p.unlisted && this.isOnSite(p))
+        .sort(newestFirst);
+      const metas = members.filter((e) => e.kind === 'series').map((e) => e.parsed as SeriesMeta);
       const diag = new Diagnostics();
-      const { nav } = collectSeries(group, metas.filter((m) => m.slug === slug), diag);
+      const { nav } = collectSeries(group, metas, diag);
       if (diag.hasErrors()) return false;
       for (const [source, n] of nav) seriesNav.set(source, n);
     }
@@ -620,6 +643,11 @@ async function readNow(root: string, rel: string, kind: SourceEntry['kind'], dia
   const absPath = path.join(root, rel);
   const text = decodeText(readFileSync(absPath));
   return text === undefined ? readSource(root, rel, kind, diag) : { path: rel, absPath, kind, text };
+}
+
+function seriesSlugOf(entry: SourceEntry | undefined): string | undefined {
+  if (!entry?.parsed) return undefined;
+  return entry.kind === 'post' ? (entry.parsed as Post).series?.slug : (entry.parsed as SeriesMeta).slug;
 }
 
 function warningKey(p: Problem): string {
