@@ -11,7 +11,7 @@ import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js'
 import { loadConfig } from './config.js';
 import { loadSources } from './content/source.js';
 import { folderOf } from './content/posts.js';
-import { createParseContext, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
+import { createParseContext, detached, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
 import { parseInPool } from './content/parse-pool.js';
 import { BuildPool } from './pool.js';
 import { renderPages } from './render/render-pages.js';
@@ -53,8 +53,8 @@ export interface BuildResult {
 
 /**
  * Parse stage: sources -> posts, series metadata and loose assets (copied as they are).
- * Large sites are parsed in worker threads (`workers`: see parseThreads) — the build's `pool`, else
- * threads of its own; the result is the same.
+ * Large sites are parsed in worker threads too (`workers`: see workerThreads) — the build's
+ * `pool`, else threads of its own; the result is the same.
  */
 export async function parseSources(
   sources: SourceFile[],
@@ -93,7 +93,7 @@ export async function parseSources(
 function parseHere(jobs: ParseJob[], config: SiteConfig, now: Date, diag: Diagnostics, onProgress?: (done: number) => void): Parsed[] {
   const ctx = createParseContext(config, now, diag);
   return jobs.map((job, i) => {
-    const parsed = parseJob(job, ctx);
+    const parsed = detached(parseJob(job, ctx));
     if (onProgress && i % 50 === 49) onProgress(i + 1);
     return parsed;
   });

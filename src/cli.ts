@@ -30,7 +30,7 @@ const defaultIO = (): CliIO => ({
   stderrIsTTY: Boolean(process.stderr.isTTY),
 });
 
-/** FOLIO_WORKERS: worker threads for parsing (0 = none); unset = chosen by site size and cores. */
+/** FOLIO_WORKERS: worker threads besides the main one (0 = none); unset = chosen by site size and cores. */
 function workersFromEnv(env: CliIO['env']): number | undefined {
   const raw = env.FOLIO_WORKERS?.trim();
   if (!raw) return undefined;
@@ -67,7 +67,8 @@ Options:
   --no-drafts      dev: leave out posts with draft: true (dev shows them by default)
 
 Environment:
-  FOLIO_WORKERS=N  parse posts in N worker threads (0 = none); default: one per core on large sites
+  FOLIO_WORKERS=N  worker threads to parse and render with besides the main one (0 = none);
+                   default: one per core beyond the first, on sites of 400 posts or more
 
 Exit codes: 0 success, 1 content/template/build errors, 2 usage errors.
 `;

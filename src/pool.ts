@@ -1,6 +1,8 @@
 /**
  * Worker threads for one build (piscina): started by the parse stage when the site is large
- * enough to pay for them, reused by the render stage, closed when the build ends.
+ * enough to pay for them, reused by the render stage, closed when the build ends. The main
+ * thread works alongside them (see `share`), so a 2-core machine runs one worker and the main
+ * thread, not two workers and an idle main thread.
  * The threads run src/worker.ts; everything sent or returned is plain data (structured clone).
  */
 import { existsSync } from 'node:fs';
@@ -10,20 +12,20 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
 /**
- * Below this many files the threads cost more than they save: starting a worker and loading
- * the Markdown, YAML and template modules into it takes about as long as parsing a few hundred posts.
+ * Below this many files threads cost more than they save: starting a worker and loading the
+ * Markdown, YAML and template modules into it takes about as long as parsing a few hundred posts.
  */
 export const POOL_MIN_FILES = 400;
 
 /**
- * How many worker threads to build `files` source files with; 0 means all on the main thread.
- * `requested`: undefined = decide by site size and cores; 0 = never; n = n threads, however small the site.
+ * How many worker threads (besides the main thread) to build `files` source files with.
+ * `requested`: undefined = one per core beyond the first, on a site of POOL_MIN_FILES or more;
+ * 0 = none; n = n, however small the site.
  */
-export function parseThreads(files: number, requested?: number): number {
+export function workerThreads(files: number, requested?: number): number {
   if (files === 0) return 0;
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
-  const cores = availableParallelism();
-  return cores > 1 && files >= POOL_MIN_FILES ? cores : 0;
+  return files >= POOL_MIN_FILES ? availableParallelism() - 1 : 0;
 }
 
 /**
@@ -38,6 +40,8 @@ function workerFile(): string {
 
 export type TaskName = 'parseBatch' | 'renderBatch';
 
+/** Batches waiting in each worker, so that none idles while the main thread is busy. */
+const QUEUED_PER_WORKER = 2;
 const WORKER_HEAP_MB = 128;
 
 /**
@@ -49,16 +53,18 @@ export function isPoolRefusal(e: unknown): boolean {
   return err?.name === 'DataCloneError' || err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class BuildPool {
   private pool: Piscina | undefined;
 
-  /** `requested`: FOLIO_WORKERS (see parseThreads). */
+  /** `requested`: FOLIO_WORKERS (see workerThreads). */
   constructor(private readonly requested?: number) {}
 
   /** Starts the threads if a site of `files` source files pays for them; true when they run. */
   start(files: number): boolean {
     if (this.pool) return true;
-    const threads = parseThreads(files, this.requested);
+    const threads = workerThreads(files, this.requested);
     if (threads === 0) return false;
     this.pool = new Piscina({
       filename: workerFile(),
@@ -66,8 +72,7 @@ export class BuildPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 5_000,
-      // A second task waits in each worker, so none idles while the main thread is busy.
-      concurrentTasksPerWorker: 2,
+      concurrentTasksPerWorker: QUEUED_PER_WORKER,
       // A worker's live data is one batch, but V8 lets a heap grow far past it before collecting:
       // without a limit each worker reached 300 MB on a 16,000-post site. A batch too big for the
       // limit (huge posts) ends the worker, and the batch is done on the main thread instead.
@@ -80,13 +85,41 @@ export class BuildPool {
     return this.pool !== undefined;
   }
 
-  get threads(): number {
-    return this.pool?.options.maxThreads ?? 0;
-  }
-
   run<T, R>(name: TaskName, task: T): Promise<R> {
     if (!this.pool) throw new Error('BuildPool.run before start');
     return this.pool.run(task, { name }) as Promise<R>;
+  }
+
+  /**
+   * Does batches 0 … count-1 in the worker threads and on the main thread at once, each taking
+   * the next batch from one queue as it becomes free, so the faster does more. `inWorker(i)`
+   * sends batch i to a worker (and stores its result); `here(i)` does it on the main thread,
+   * which first does `before` (work only it can do), pausing now and then so that the workers'
+   * finished batches are collected and new ones handed out.
+   */
+  async share(count: number, inWorker: (i: number) => Promise<void>, here: (i: number) => void | Promise<void>, before?: () => Promise<void>): Promise<void> {
+    let next = 0;
+    const feedWorkers = async () => {
+      while (next < count) await inWorker(next++);
+    };
+    const slots = this.running ? (this.pool!.options.maxThreads ?? 1) * QUEUED_PER_WORKER : 0;
+    const workers = Array.from({ length: slots }, feedWorkers);
+    await before?.();
+    while (next < count) {
+      await here(next++);
+      await nextTurn();
+    }
+    await Promise.all(workers);
+  }
+
+  /** Lets finished batches be collected during long main-thread work; call it often. */
+  static pauseEvery(ms: number): () => Promise<void> {
+    let last = performance.now();
+    return async () => {
+      if (performance.now() - last < ms) return;
+      await nextTurn();
+      last = performance.now();
+    };
   }
 
   async close(): Promise<void> {

@@ -44,7 +44,7 @@ export interface BuildOptions {
   strict: boolean;
   /** Fixed "now" for deciding future posts (tests); defaults to the current time. */
   now?: Date;
-  /** Worker threads for parsing: undefined = by site size and cores, 0 = none, n = n even for a small site. */
+  /** Worker threads besides the main one: undefined = by site size and cores, 0 = none, n = n even for a small site. */
   workers?: number;
   /** Told how far the long stages are (the CLI shows it on a terminal). */
   onProgress?: (progress: BuildProgress) => void;

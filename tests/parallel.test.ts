@@ -18,7 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
 import { PageOutput } from '../src/output/page-output.js';
 import { MemoryWriter } from '../src/output/writer.js';
-import { BuildPool, isPoolRefusal, parseThreads, POOL_MIN_FILES } from '../src/pool.js';
+import { BuildPool, isPoolRefusal, POOL_MIN_FILES, workerThreads } from '../src/pool.js';
 import { renderPages } from '../src/render/render-pages.js';
 import { createRenderer } from '../src/render/templates.js';
 import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
@@ -138,7 +138,7 @@ describe('single-threaded and pooled builds write the same bytes', () => {
     };
     for (let i = 1; i <= POOL_MIN_FILES + 20; i++) files[`posts/p${String(i).padStart(4, '0')}-post-number-${i}.md`] = generatedPost(i);
     const root = await writeSite(files);
-    // Unset FOLIO_WORKERS: a site this size uses the pool whenever there is more than one core.
+    // Unset FOLIO_WORKERS: a site this size uses worker threads whenever there is more than one core.
     const written = await expectSameBuild(root, undefined, ['--drafts', '--future']);
     expect(written).toBeGreaterThan(POOL_MIN_FILES);
     // and with more threads than cores
@@ -223,13 +223,13 @@ describe('batches the threads cannot take are done on the main thread', () => {
 });
 
 describe('when the pool is used', () => {
-  test('small sites parse on the main thread; large ones on every core; FOLIO_WORKERS overrides both', () => {
+  test('small sites build on the main thread; large ones use a worker per core beyond the first; FOLIO_WORKERS overrides both', () => {
     const cores = availableParallelism();
-    expect(parseThreads(0)).toBe(0);
-    expect(parseThreads(POOL_MIN_FILES - 1)).toBe(0);
-    expect(parseThreads(POOL_MIN_FILES)).toBe(cores > 1 ? cores : 0);
-    expect(parseThreads(10, 2)).toBe(2);
-    expect(parseThreads(100_000, 0)).toBe(0);
-    expect(parseThreads(0, 2)).toBe(0);
+    expect(workerThreads(0)).toBe(0);
+    expect(workerThreads(POOL_MIN_FILES - 1)).toBe(0);
+    expect(workerThreads(POOL_MIN_FILES)).toBe(cores - 1);
+    expect(workerThreads(10, 2)).toBe(2);
+    expect(workerThreads(100_000, 0)).toBe(0);
+    expect(workerThreads(0, 2)).toBe(0);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The parse stage on every core: batches of source files parsed in the build's worker threads,
- * results and problems put back in source order, so the build is the same as single-threaded.
+ * The parse stage on every core: batches of source files parsed in the build's worker threads
+ * and on the main thread at once; results and problems put back in source order, so the build
+ * is the same as a single-threaded one.
  */
 import type { Diagnostics } from '../errors.js';
 import { isPoolRefusal, type BuildPool } from '../pool.js';
 import type { SiteConfig } from '../types.js';
-import { parseBatch, type Parsed, type ParseBatch, type ParseJob, type ParsedInWorker } from './parse-worker.js';
+import { detached, parseBatch, type Parsed, type ParseBatch, type ParseJob, type ParsedInWorker } from './parse-worker.js';
 
 const BATCH_SIZE = 50;
 
-/** Parses every job in the pool's threads; problems go into `diag` in job order. */
+/** Parses every job; problems go into `diag` in job order. */
 export async function parseInPool(
   jobs: ParseJob[],
   config: SiteConfig,
@@ -18,27 +19,30 @@ export async function parseInPool(
   pool: BuildPool,
   onProgress?: (done: number) => void,
 ): Promise<Parsed[]> {
+  const batches: ParseBatch[] = [];
+  for (let i = 0; i < jobs.length; i += BATCH_SIZE) batches.push({ config, now, jobs: jobs.slice(i, i + BATCH_SIZE) });
+  const results: ParsedInWorker[][] = new Array(batches.length);
   let done = 0;
-  const batches: Promise<ParsedInWorker[]>[] = [];
-  for (let i = 0; i < jobs.length; i += BATCH_SIZE) {
-    const batch: ParseBatch = { config, now, jobs: jobs.slice(i, i + BATCH_SIZE) };
-    batches.push(
-      pool
-        .run<ParseBatch, ParsedInWorker[]>('parseBatch', batch)
-        .catch((e: unknown) => {
-          if (isPoolRefusal(e)) return parseBatch(batch);
-          throw e;
-        })
-        .then((results) => {
-          done += results.length;
-          onProgress?.(done);
-          return results;
-        }),
-    );
-  }
+  const finish = (i: number, r: ParsedInWorker[]) => {
+    results[i] = r;
+    done += r.length;
+    onProgress?.(done);
+  };
+  await pool.share(
+    batches.length,
+    (i) =>
+      pool.run<ParseBatch, ParsedInWorker[]>('parseBatch', batches[i]).then(
+        (r) => finish(i, r),
+        (e: unknown) => {
+          if (!isPoolRefusal(e)) throw e;
+          finish(i, detached(parseBatch(batches[i])));
+        },
+      ),
+    (i) => finish(i, detached(parseBatch(batches[i]))),
+  );
   const parsed: Parsed[] = [];
-  for (const results of await Promise.all(batches)) {
-    for (const r of results) {
+  for (const batch of results) {
+    for (const r of batch) {
       diag.add(r.problems);
       parsed.push(r.parsed);
     }

@@ -26,6 +26,16 @@ export function parseJob(job: ParseJob, ctx: ParseContext): Parsed {
   return job.source.kind === 'series' ? parseSeriesMeta(job.source, ctx) : parsePost(job.source, ctx, job.colocated);
 }
 
+/**
+ * The result as fresh, flat strings. Strings made while parsing are ropes of pieces and slices
+ * of the source text (V8 keeps both alive through them): kept as they are, a parsed site takes
+ * twice the memory. Results from a worker thread arrive copied anyway; on the main thread they
+ * are copied here.
+ */
+export function detached<T extends Parsed | ParsedInWorker[]>(parsed: T): T {
+  return structuredClone(parsed);
+}
+
 export interface ParseBatch {
   config: SiteConfig;
   now: Date;

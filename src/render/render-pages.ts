@@ -4,12 +4,13 @@
  * With the build's worker threads running, post pages — most of a site's pages, each needing
  * only its post and its series — render there, a series' posts in one batch so the data they
  * share is cloned once, and the workers write them straight into the writer's folder. The other
- * pages (home, tags, series, archive: each lists many posts) render on the main thread meanwhile.
+ * pages (home, tags, series, archive: each lists many posts) render on the main thread
+ * meanwhile, which then takes post pages too.
  */
 import type { Problem } from '../errors.js';
 import type { PageOutput } from '../output/page-output.js';
 import { outputPath } from '../output/writer.js';
-import { isPoolRefusal, type BuildPool } from '../pool.js';
+import { BuildPool, isPoolRefusal } from '../pool.js';
 import { isProblem } from '../yaml.js';
 import type { Route, SeriesNav } from '../types.js';
 import type { RendererOptions, RenderPage } from './templates.js';
@@ -17,7 +18,7 @@ import type { PageRoute, RenderBatch, RenderedInWorker } from './render-worker.j
 
 const LOOSE_BATCH = 32;
 /** The main thread pauses this often, so that finished writes and batches are taken care of. */
-const YIELD_EVERY_MS = 5;
+const PAUSE_EVERY_MS = 5;
 
 /**
  * Renders and writes every route; returns, per route, its template problem (undefined: written).
@@ -42,32 +43,8 @@ export async function renderPages(
   };
 
   const here: number[] = [];
-  const sent: Promise<void>[] = [];
+  const batches: number[][] = [];
   if (pooled?.pool.running) {
-    const { pool, renderer } = pooled;
-    const folder = out.folder;
-    const send = (indices: number[]) => {
-      const batch: RenderBatch = { renderer, routes: indices.map((i) => routes[i] as PageRoute), folder };
-      const done = pool.run<RenderBatch, RenderedInWorker[]>('renderBatch', batch).then(
-        async (results) => {
-          let written = 0;
-          for (let k = 0; k < results.length; k++) {
-            const r = results[k];
-            if (r === 'written') written++;
-            else if (isProblem(r)) {
-              problems[indices[k]] = r;
-              failed = true;
-            } else if (!failed) await out.write(outputPath(r.url), r.body);
-          }
-          out.count(written);
-        },
-        async (e: unknown) => {
-          if (!isPoolRefusal(e)) throw e;
-          for (const i of indices) await writeHere(i);
-        },
-      );
-      sent.push(done);
-    };
     const bySeries = new Map<string, number[]>();
     let loose: number[] = [];
     routes.forEach((route, i) => {
@@ -75,22 +52,49 @@ export async function renderPages(
       const series = (route.data.seriesNav as SeriesNav | undefined)?.series.slug;
       if (series === undefined) {
         loose.push(i);
-        if (loose.length === LOOSE_BATCH) send(loose.splice(0));
+        if (loose.length === LOOSE_BATCH) batches.push(loose.splice(0));
       } else if (bySeries.has(series)) bySeries.get(series)!.push(i);
       else bySeries.set(series, [i]);
     });
-    if (loose.length) send(loose);
-    for (const indices of bySeries.values()) send(indices);
+    if (loose.length) batches.push(loose);
+    batches.push(...bySeries.values());
   } else routes.forEach((_, i) => here.push(i));
 
-  let last = performance.now();
-  for (const i of here) {
-    await writeHere(i);
-    if (performance.now() - last > YIELD_EVERY_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      last = performance.now();
+  const pause = BuildPool.pauseEvery(PAUSE_EVERY_MS);
+  const renderHere = async (indices: number[]) => {
+    for (const i of indices) {
+      await writeHere(i);
+      await pause();
     }
+  };
+  if (!pooled?.pool.running) {
+    await renderHere(here);
+    return problems;
   }
-  await Promise.all(sent);
+  const { pool, renderer } = pooled;
+  const folder = out.folder;
+  const inWorker = async (b: number) => {
+    const indices = batches[b];
+    const batch: RenderBatch = { renderer, routes: indices.map((i) => routes[i] as PageRoute), folder };
+    let results: RenderedInWorker[];
+    try {
+      results = await pool.run<RenderBatch, RenderedInWorker[]>('renderBatch', batch);
+    } catch (e) {
+      if (!isPoolRefusal(e)) throw e;
+      return renderHere(indices);
+    }
+    let written = 0;
+    for (let k = 0; k < results.length; k++) {
+      const r = results[k];
+      if (r === 'written') written++;
+      else if (isProblem(r)) {
+        problems[indices[k]] = r;
+        failed = true;
+      } else if (!failed) await out.write(outputPath(r.url), r.body);
+    }
+    out.count(written);
+  };
+  // The main thread renders the list pages first, then helps with the post pages.
+  await pool.share(batches.length, inWorker, (b) => renderHere(batches[b]), () => renderHere(here));
   return problems;
 }
