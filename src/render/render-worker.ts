@@ -25,14 +25,19 @@ export type RenderedInWorker = Page | Problem | 'written';
 // Templates are compiled once per worker and renderer options (a worker lives for one build).
 let cached: { key: string; render: RenderPage } | undefined;
 
-export function renderBatch(batch: RenderBatch): RenderedInWorker[] {
+export async function renderBatch(batch: RenderBatch): Promise<RenderedInWorker[]> {
   const key = JSON.stringify(batch.renderer);
   if (cached?.key !== key) cached = { key, render: createRenderer(batch.renderer) };
   const render = cached.render;
-  return batch.routes.map((route) => {
+  // Writes go to the thread pool as pages are rendered (a synchronous write waits for the
+  // disk, and this thread would wait with it); the batch ends when all have landed.
+  const writes: Promise<void>[] = [];
+  const results = batch.routes.map((route): RenderedInWorker => {
     const page = render(route);
     if (batch.folder === undefined || isProblem(page)) return page;
-    writeInto(batch.folder, outputPath(page.url), page.body);
+    writes.push(writeInto(batch.folder, outputPath(page.url), page.body));
     return 'written';
   });
+  await Promise.all(writes);
+  return results;
 }
