@@ -65,8 +65,10 @@ describe('folio dev', () => {
     await expect(request(new URL(url).origin, '/blog/')).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  test('Ctrl-C (SIGINT) stops it cleanly, and its handler is gone afterwards', async () => {
+  test('Ctrl-C (SIGINT) stops it cleanly: its handler, server, watcher thread and timers are gone afterwards', async () => {
     const root = await copyFixture('dev-blog');
+    const resources = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
+    const resourcesBefore = resources();
     const before = process.listenerCount('SIGINT');
     const run = runDevCli(['--root', root, '--port', '0']);
     const url = await run.url;
@@ -76,6 +78,11 @@ describe('folio dev', () => {
     expect(run.output.stdout).toMatch(/\nStopped\.\n$/);
     expect(process.listenerCount('SIGINT')).toBe(before);
     await expect(request(new URL(url).origin, '/blog/')).rejects.toThrow(/ECONNREFUSED/);
+    // What keeps a process running: nothing of folio dev's is left, so the real one exits.
+    await new Promise((r) => setTimeout(r, 50));
+    const left = [...resources()];
+    for (const r of resourcesBefore) if (left.includes(r)) left.splice(left.indexOf(r), 1);
+    expect(left).toEqual([]);
   });
 
   test('after close, edits are no longer watched', async () => {
