@@ -153,10 +153,6 @@ export class DevServer {
     this.clients.clear();
   }
 
-  get connections(): number {
-    return this.clients.size;
-  }
-
   private async respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') {
