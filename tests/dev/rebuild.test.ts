@@ -8,12 +8,20 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { build, cleanTemp, post } from '../helpers.js';
 import { BUILTIN_TEMPLATES } from '../../src/render/templates.js';
-import { closeAll, startFixture, withoutDevSnippet, type Tab } from './dev-helpers.js';
+import { closeAll, startFixture, withoutDevSnippet, type DevFixture, type Tab } from './dev-helpers.js';
 
 afterEach(closeAll);
 afterAll(cleanTemp);
 
 const SECOND = 'posts/2024-02-10-second-thoughts.md';
+
+async function waitForOutput(dev: DevFixture, pattern: RegExp, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!pattern.test(dev.output.stdout)) {
+    if (Date.now() > until) throw new Error(`folio dev did not print ${pattern}; it printed:\n${dev.output.stdout}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** Nothing arrives on this tab's stream for a while (a page that did not change). */
 async function expectQuiet(tab: Tab, ms = 300): Promise<void> {
@@ -58,7 +66,9 @@ describe('editing a post', () => {
     await dev.write(SECOND, `${text}\nA paragraph added later.\n`);
     expect((await postTab.next()).event).toBe('reload');
     expect((await postTab.reload()).html).toContain('<p>A paragraph added later.</p>');
-    await expectQuiet(neighbour);
+    // The rest of the rebuild is done: the feeds (they carry the whole post) changed, no page did.
+    await waitForOutput(dev, /\n\d\d:\d\d:\d\d {3}and \/series\/learning-in-public\/feed\.xml, \/feed\.xml, \/feed\.json in \d+ ms\n$/);
+    await expectQuiet(neighbour, 100);
   });
 
   test('after edits, every page is what a fresh build writes', async () => {
