@@ -12,6 +12,8 @@
  * prepared once (not timed), then one warm-up round and N counted rounds, each round running
  * every tool once (the order rotating from round to round), every run a cold build into a fresh
  * output folder: Folio's content cache deleted first, the peers' run.sh deleting theirs.
+ * Outputs are deleted after the last round of a size, then nothing runs for --settle seconds
+ * (default 40; see bench.mjs on ext4 and recently deleted inodes).
  * Prints a Markdown table; --json writes every run.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +29,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FOLIO = path.join(REPO, 'bin', 'folio.js');
 
 function parseArgs(argv) {
-  const o = { bench: undefined, peersDir: process.env.PEERS_DIR || '/tmp/peers', sizes: [1000, 4000, 16000], runs: 5, runsFor: {}, tools: ['folio', 'hugo', 'eleventy'], waitIdle: undefined, json: undefined };
+  const o = { bench: undefined, peersDir: process.env.PEERS_DIR || '/tmp/peers', sizes: [1000, 4000, 16000], runs: 5, runsFor: {}, tools: ['folio', 'hugo', 'eleventy'], waitIdle: undefined, json: undefined, settle: 40 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -42,6 +44,7 @@ function parseArgs(argv) {
     } else if (a === '--tools') o.tools = next().split(',');
     else if (a === '--wait-idle') o.waitIdle = Number(next());
     else if (a === '--json') o.json = path.resolve(next());
+    else if (a === '--settle') o.settle = Number(next());
     else throw new Error(`unknown argument ${a}`);
   }
   if (!o.bench || !existsSync(path.join(o.bench, 'gen-corpus.mjs'))) throw new Error('--bench must name the folder holding gen-corpus.mjs and peers/');
@@ -90,7 +93,7 @@ async function countOutput(dir) {
 }
 
 async function runTool(o, tool, site, out) {
-  await rm(out, { recursive: true, force: true });
+  if (existsSync(out)) throw new Error(`${out} exists: every run needs a fresh output folder`);
   let r;
   if (tool === 'folio') {
     await rm(path.join(site, '.folio-cache'), { recursive: true, force: true });
@@ -132,20 +135,24 @@ async function main() {
     const output = {};
     const maxRuns = Math.max(...o.tools.map((t) => o.runsFor[`${t}@${n}`] ?? o.runs));
     const loads = [];
-    await mkdir(path.join(o.peersDir, 'runs'), { recursive: true });
+    const runsDir = path.join(o.peersDir, 'runs', `${process.pid}-${n}`);
+    await rm(runsDir, { recursive: true, force: true });
+    await mkdir(runsDir, { recursive: true });
     for (let round = 0; round <= maxRuns; round++) {
       loads.push(loadavg()[0]);
       const order = o.tools.map((_, k) => o.tools[(k + round) % o.tools.length]);
       for (const tool of order) {
         if (round > (o.runsFor[`${tool}@${n}`] ?? o.runs)) continue;
-        const out = path.join(o.peersDir, 'runs', `${tool}-${n}-${round}`);
+        const out = path.join(runsDir, `${tool}-${round}`);
         const r = await runTool(o, tool, sites[tool], out);
         if (round === 0) output[tool] = await countOutput(out);
-        await rm(out, { recursive: true, force: true });
         console.log(`${n} ${round === 0 ? 'warm-up' : `run ${round}`} ${tool}: wall ${r.wall.toFixed(2)} s, cpu ${r.cpu?.toFixed(2)} s, peak ${r.rssMiB?.toFixed(0)} MiB`);
         if (round > 0) runs[tool].push({ wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
       }
     }
+    // Outputs are deleted only now, then the file system is left alone for a while (see bench.mjs).
+    await rm(runsDir, { recursive: true, force: true });
+    if (n !== o.sizes.at(-1)) await new Promise((r) => setTimeout(r, o.settle * 1000));
     const summary = {};
     for (const tool of o.tools) {
       summary[tool] = { runs: runs[tool].length, wall: summarise(runs[tool], 'wall'), cpu: summarise(runs[tool], 'cpu'), rssMiB: summarise(runs[tool], 'rssMiB'), output: output[tool] };
