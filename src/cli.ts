@@ -68,7 +68,7 @@ Options:
 
 Environment:
   FOLIO_WORKERS=N  worker threads to parse and render with besides the main one (0 = none);
-                   default: one per core beyond the first, on sites of 400 posts or more
+                   default: one per core beyond the first, on sites of 2,000 posts or more
 
 Exit codes: 0 success, 1 content/template/build errors, 2 usage errors.
 `;
