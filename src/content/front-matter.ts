@@ -2,6 +2,7 @@
 import matter from 'gray-matter';
 import type { Problem } from '../errors.js';
 import { isProblem, parseYaml, type ParsedYaml, type YamlPosition } from '../yaml.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
@@ -22,7 +23,9 @@ export function parseFrontMatter(text: string, file: string): FrontMatter | Prob
       engines: {
         yaml: (src: string) => {
           // gray-matter hands over the text after the opening `---`, usually with its line end.
-          parsed = parseYaml(src, file, src.startsWith('\n') ? 1 : 2);
+          const firstLine = src.startsWith('\n') ? 1 : 2;
+          // Plain one-line fields take the fast path; anything else the full YAML parser.
+          parsed = parseSimpleYaml(src, firstLine) ?? parseYaml(src, file, firstLine);
           return isProblem(parsed) ? {} : ((parsed.data ?? {}) as object);
         },
       },
