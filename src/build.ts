@@ -80,6 +80,7 @@ export async function parseSources(
   const threads = pool ?? ownPool!;
   const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: jobs.length }));
   const parsed = threads.start(jobs.length) ? await parseInPool(jobs, config, now, diag, threads, progress) : parseHere(jobs, config, now, diag, progress);
+  await threads.parsingDone();
   const posts: Post[] = [];
   const seriesMeta: SeriesMeta[] = [];
   parsed.forEach((p, i) => {

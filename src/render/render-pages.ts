@@ -17,13 +17,6 @@ import type { RendererOptions, RenderPage } from './templates.js';
 import type { PageRoute, RenderBatch, RenderedInWorker } from './render-worker.js';
 
 const LOOSE_BATCH = 32;
-/**
- * With one worker (a 2-core machine) rendering there saves no time: the worker must first
- * receive the posts (structured clone), compile the templates and warm up its own JIT, which
- * costs about what it takes off the main thread (4,000 posts: render 1.3-1.8 s either way,
- * 0.9 s more CPU in all). With more workers the main thread's share shrinks and it pays.
- */
-const MIN_WORKERS_TO_RENDER = 2;
 /** The main thread pauses this often, so that finished writes and batches are taken care of. */
 const PAUSE_EVERY_MS = 5;
 
@@ -51,7 +44,7 @@ export async function renderPages(
 
   const here: number[] = [];
   const batches: number[][] = [];
-  const inPool = (pooled?.pool.workers ?? 0) >= MIN_WORKERS_TO_RENDER;
+  const inPool = pooled?.pool.rendersPages ?? false;
   if (inPool) {
     const bySeries = new Map<string, number[]>();
     let loose: number[] = [];
