@@ -51,6 +51,84 @@ function parseArgs(argv) {
   return o;
 }
 
+/**
+ * `folio-lite`: Folio with templates that make the peers' pages (their markup, from
+ * ../shared/bench/peers/*): no Open Graph tags, navigation, reading time or styles. Folio
+ * still highlights code, anchors headings, and writes what the peers do not (paginated home,
+ * archive, tag and series indexes, series feeds, JSON Feed, sitemap, 404).
+ */
+const LITE_THEME = {
+  'site.yaml': 'title: "Reflections"\nauthor: { name: "A. Writer" }\npostsPerPage: 20\n',
+  'templates/base.njk': `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% if page.title != site.title %}{{ page.title }} · {% endif %}{{ site.title }}</title>
+{% if page.description %}<meta name="description" content="{{ page.description }}">{% endif %}
+<link rel="alternate" type="application/atom+xml" href="/feed.xml" title="{{ site.title }}">
+</head>
+<body>
+<header><a href="/">{{ site.title }}</a></header>
+<main>
+{% block content %}{% endblock %}
+</main>
+<footer><p>© {{ site.author.name }}</p></footer>
+</body>
+</html>
+`,
+  'templates/post.njk': `{% extends "base.njk" %}
+{% block content %}
+<article>
+<h1>{{ post.title }}</h1>
+<p class="meta"><time datetime="{{ post.date | isoDate }}">{{ post.day }}</time></p>
+<ul class="tags">{% for tag in post.tags %}<li><a href="/tags/{{ tag | slugify }}/">{{ tag }}</a></li>{% endfor %}</ul>
+{% if seriesNav %}
+<aside class="series">
+<p>Part {{ seriesNav.number }} of {{ seriesNav.total }} in <a href="{{ seriesNav.series.url }}">{{ seriesNav.series.title }}</a></p>
+<ol>{% for part in seriesNav.parts %}<li>{% if part.post.url == post.url %}<strong>{{ part.post.title }}</strong>{% else %}<a href="{{ part.post.url }}">{{ part.post.title }}</a>{% endif %}</li>{% endfor %}</ol>
+<p class="series-nav">{% if seriesNav.prev %}<a rel="prev" href="{{ seriesNav.prev.url }}">← {{ seriesNav.prev.title }}</a>{% endif %}{% if seriesNav.next %} <a rel="next" href="{{ seriesNav.next.url }}">{{ seriesNav.next.title }} →</a>{% endif %}</p>
+</aside>
+{% endif %}
+<div class="content">
+{{ post.html | safe }}
+</div>
+</article>
+{% endblock %}
+`,
+  'templates/home.njk': `{% extends "base.njk" %}
+{% block content %}
+<h1>Latest posts</h1>
+<ul class="posts">
+{% for post in posts %}<li><a href="{{ post.url }}">{{ post.title }}</a> <time datetime="{{ post.date | isoDate }}">{{ post.day }}</time><p>{{ post.description }}</p></li>
+{% endfor %}</ul>
+{% endblock %}
+`,
+  'templates/tag.njk': `{% extends "base.njk" %}
+{% block content %}
+<h1>Posts tagged “{{ tag.name }}”</h1>
+<ul class="posts">
+{% for post in tag.posts %}<li><a href="{{ post.url }}">{{ post.title }}</a> <time datetime="{{ post.date | isoDate }}">{{ post.day }}</time></li>
+{% endfor %}</ul>
+{% endblock %}
+`,
+  'templates/series.njk': `{% extends "base.njk" %}
+{% block content %}
+<h1>Series: {{ series.title }}</h1>
+<ol class="series-parts">
+{% for part in series.parts %}<li><a href="{{ part.post.url }}">{{ part.post.title }}</a> <time datetime="{{ part.post.date | isoDate }}">{{ part.post.day }}</time></li>
+{% endfor %}</ol>
+{% endblock %}
+`,
+};
+
+async function writeLiteTheme(site) {
+  for (const [rel, text] of Object.entries(LITE_THEME)) {
+    await mkdir(path.dirname(path.join(site, rel)), { recursive: true });
+    await writeFile(path.join(site, rel), text);
+  }
+}
+
 const sh = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
@@ -95,7 +173,7 @@ async function countOutput(dir) {
 async function runTool(o, tool, site, out) {
   if (existsSync(out)) throw new Error(`${out} exists: every run needs a fresh output folder`);
   let r;
-  if (tool === 'folio') {
+  if (tool.startsWith('folio')) {
     await rm(path.join(site, '.folio-cache'), { recursive: true, force: true });
     r = await measure(process.execPath, [FOLIO, 'build', '--root', site, '--out', out, '--quiet'], { scratch: out });
   } else {
@@ -107,7 +185,7 @@ async function runTool(o, tool, site, out) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  if (o.tools.includes('folio')) await checkCompiled();
+  if (o.tools.some((t) => t.startsWith('folio'))) await checkCompiled();
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model.trim(), memGiB: +(totalmem() / 2 ** 30).toFixed(1), nproc: sh('nproc', []).trim(), free: sh('free', ['-g']).trim() };
   const v = versions(o);
   const idleLoad = o.waitIdle === undefined ? undefined : await waitIdle(o.waitIdle);
@@ -122,10 +200,11 @@ async function main() {
     const sites = {};
     for (const tool of o.tools) {
       const dir = path.join(o.peersDir, 'work', `${tool}-${n}`);
-      if (tool === 'folio') {
+      if (tool.startsWith('folio')) {
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
         sites[tool] = (await prepareSite(corpus, dir)).site;
+        if (tool === 'folio-lite') await writeLiteTheme(sites[tool]);
       } else {
         sh('bash', [path.join(o.bench, 'peers', tool, 'prepare.sh'), corpus, dir], { env: { ...process.env, PEERS_DIR: o.peersDir } });
         sites[tool] = dir;
