@@ -7,23 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.xml': 'application/xml; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-};
+// The same content types as `folio dev` serves.
+import { contentType } from '../../src/dev/server.js';
 
 export interface StaticSite {
   /** `http://127.0.0.1:PORT` */
@@ -63,7 +48,7 @@ export async function serveStatic(dir: string, basePath = '/'): Promise<StaticSi
     file ??= path.join(root, '404.html');
     try {
       const body = await readFile(file);
-      res.writeHead(status, { 'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' });
+      res.writeHead(status, { 'content-type': contentType(file) });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
