@@ -5,11 +5,10 @@
  * Rendered pages go straight into the writer's staging (never the whole site in memory);
  * the write stage adds the assets and commits — or nothing is kept, if anything went wrong.
  */
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js';
 import { loadConfig } from './config.js';
-import { loadSources } from './content/source.js';
+import { listFolder, loadSources } from './content/source.js';
 import { folderOf } from './content/posts.js';
 import { createParseContext, detached, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
 import { parseInPool } from './content/parse-pool.js';
@@ -102,21 +101,7 @@ function parseHere(jobs: ParseJob[], config: SiteConfig, now: Date, diag: Diagno
 
 /** public/ files: the built-in theme's first, then the site's own (same path wins). */
 export async function listPublic(root: string): Promise<Site['assets']> {
-  const byPath = new Map<string, string>();
-  for (const dir of [BUILTIN_PUBLIC, path.join(root, 'public')]) {
-    let entries;
-    try {
-      entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (!e.isFile() || e.name.startsWith('.')) continue;
-      const parent = (e as { parentPath?: string }).parentPath ?? (e as { path: string }).path;
-      const abs = path.join(parent, e.name);
-      byPath.set(path.relative(dir, abs).split(path.sep).join('/'), abs);
-    }
-  }
+  const byPath = new Map([...(await listFolder(BUILTIN_PUBLIC)), ...(await listFolder(path.join(root, 'public')))]);
   return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([to, from]) => ({ from, to }));
 }
 

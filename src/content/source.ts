@@ -1,5 +1,5 @@
 /** Lists and reads posts/ and series/: UTF-8 checked, BOM removed, line ends made LF. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostics } from '../errors.js';
@@ -10,6 +10,28 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Editor droppings and hidden files are neither posts nor assets. */
 export function isIgnored(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~') || name.startsWith('#') || /\.(swp|swx|tmp)$/.test(name);
+}
+
+/** The absolute path of an entry of a recursive readdir (Node 20 calls its folder `path`, later versions `parentPath`). */
+export function direntPath(entry: Dirent): string {
+  return path.join((entry as { parentPath?: string }).parentPath ?? (entry as { path: string }).path, entry.name);
+}
+
+/** Every visible file under `dir`: its path relative to `dir` (forward slashes) -> absolute path. Empty when `dir` is missing. */
+export async function listFolder(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    const abs = direntPath(e);
+    found.set(path.relative(dir, abs).split(path.sep).join('/'), abs);
+  }
+  return found;
 }
 
 async function listFiles(root: string, folder: string, diag: Diagnostics): Promise<string[]> {
@@ -28,9 +50,7 @@ async function listFiles(root: string, folder: string, diag: Diagnostics): Promi
   const files: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;
-    // Node 20 calls the directory `path`; later versions `parentPath`.
-    const parent = (entry as { parentPath?: string }).parentPath ?? (entry as { path: string }).path;
-    const rel = path.relative(root, path.join(parent, entry.name)).split(path.sep).join('/');
+    const rel = path.relative(root, direntPath(entry)).split(path.sep).join('/');
     if (rel.split('/').some(isIgnored)) continue;
     files.push(rel);
   }

@@ -3,9 +3,10 @@
  * read from the `{% extends "…" %}`-style tags of the effective files (the site's templates/
  * over the built-in theme). `dev` re-renders only the pages whose templates changed.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_TEMPLATES } from '../render/templates.js';
+import { listFolder } from '../content/source.js';
 
 /** A template's direct references; `dynamic` when one is not a quoted name (then anything may be used). */
 interface TemplateRefs {
@@ -24,29 +25,13 @@ export function templateReferences(text: string): TemplateRefs {
   return refs;
 }
 
-async function listTemplates(dir: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  let entries;
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  } catch {
-    return found;
-  }
-  for (const e of entries) {
-    if (!e.isFile() || e.name.startsWith('.')) continue;
-    const parent = (e as { parentPath?: string }).parentPath ?? (e as { path: string }).path;
-    const abs = path.join(parent, e.name);
-    found.set(path.relative(dir, abs).split(path.sep).join('/'), abs);
-  }
-  return found;
-}
 
 export class TemplateGraph {
   private constructor(private readonly refs: Map<string, TemplateRefs>) {}
 
   /** Reads every template the site can use, its own first (as Nunjucks looks them up). */
   static async read(root: string): Promise<TemplateGraph> {
-    const files = new Map([...(await listTemplates(BUILTIN_TEMPLATES)), ...(await listTemplates(path.join(root, 'templates')))]);
+    const files = new Map([...(await listFolder(BUILTIN_TEMPLATES)), ...(await listFolder(path.join(root, 'templates')))]);
     const refs = new Map<string, TemplateRefs>();
     await Promise.all(
       [...files].map(async ([name, abs]) => {

@@ -13,7 +13,7 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isIgnored } from '../content/source.js';
+import { direntPath, isIgnored } from '../content/source.js';
 
 /** The top-level names of a site that `dev` watches. */
 export const WATCHED = ['posts', 'series', 'templates', 'public', 'site.yaml'] as const;
@@ -170,8 +170,7 @@ export function watchSite(root: string, rebuild: (changed: string[]) => Promise<
       }
       for (const e of entries) {
         if (!e.isFile()) continue;
-        const parent = (e as { parentPath?: string }).parentPath ?? (e as { path: string }).path;
-        const rel = relative(path.join(parent, e.name));
+        const rel = relative(direntPath(e));
         if (!seen.has(rel) && isWatched(rel)) {
           seen.add(rel);
           note(rel);
