@@ -110,7 +110,7 @@ export async function loadSite(options: BuildOptions, timer = new Timer(), pool?
   const diag = new Diagnostics();
   const now = options.now ?? new Date();
   const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
-  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag), listPublic(options.root)]));
+  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag, (files) => pool?.start(files)), listPublic(options.root)]));
   const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag, { ...options, pool }));
   const site = await timer.time('collect', () =>
     collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, { drafts: options.drafts, future: options.future, now }, diag),

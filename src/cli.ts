@@ -5,11 +5,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildSite } from './build.js';
 import { formatProblem, SiteError, UsageError, type Problem } from './errors.js';
 import { MemoryWriter } from './output/writer.js';
-import { newPost } from './new-post.js';
-import { exportCpd, writeCpdExport } from './cpd-command.js';
 import { PACKAGE_ROOT } from './render/templates.js';
 import { ProgressLine, wantsProgress } from './progress.js';
-import { runDev } from './dev/dev.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -169,12 +166,15 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     if (command === 'dev') {
       const v = values as { port?: string; host?: string; open?: boolean; 'no-drafts'?: boolean };
       const options = { root, port: v.port, host: v.host, open: Boolean(v.open), drafts: !v['no-drafts'] };
+      // dev, cpd and new are loaded when asked for: a build does not wait for their modules.
+      const { runDev } = await import('./dev/dev.js');
       return await runDev(options, io, io.interrupted ?? untilInterrupted());
     }
 
     if (command === 'cpd') {
       const v = values as { from?: string; to?: string; format?: string; output?: string };
       const output = v.output === undefined ? undefined : path.resolve(io.cwd, v.output);
+      const { exportCpd, writeCpdExport } = await import('./cpd-command.js');
       const result = await exportCpd({ root, from: v.from, to: v.to, format: v.format, output });
       for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
       if (!output) {
@@ -190,6 +190,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     if (command === 'new') {
       const v = values as { series?: string; tags?: string; template?: string; date?: string };
       if (positionals.length !== 1 || !positionals[0].trim()) throw new UsageError('folio new needs one title in quotes, e.g. folio new "What I learnt this week"');
+      const { newPost } = await import('./new-post.js');
       try {
         const result = await newPost({
           root,

@@ -88,10 +88,15 @@ export function kindOf(rel: string): SourceFile['kind'] {
   return rel.startsWith('series/') ? 'series' : 'post';
 }
 
-/** Every file under posts/ and series/, sorted by path; Markdown read and decoded. */
-export async function loadSources(root: string, diag: Diagnostics): Promise<SourceFile[]> {
+/**
+ * Every file under posts/ and series/, sorted by path; Markdown read and decoded.
+ * `onListed(n)` is told how many Markdown files there are before they are read (the build starts its
+ * worker threads then, so that they load their modules meanwhile).
+ */
+export async function loadSources(root: string, diag: Diagnostics, onListed?: (files: number) => void): Promise<SourceFile[]> {
   const [posts, series] = await Promise.all([listFiles(root, 'posts', diag), listFiles(root, 'series', diag)]);
   const rels = [...posts, ...series.filter((f) => f.endsWith('.md'))];
+  onListed?.(rels.reduce((n, f) => (f.endsWith('.md') ? n + 1 : n), 0));
   const out: (SourceFile | undefined)[] = new Array(rels.length);
   // Bounded concurrency: tens of thousands of open files at once would exhaust descriptors.
   let next = 0;

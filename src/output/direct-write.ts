@@ -1,20 +1,54 @@
 /**
- * Writes straight into an FsWriter's temporary folder, for worker threads that render pages
- * (render-worker.ts): the folder the writer later swaps in, or removes, as always.
+ * Writing one file under a folder, making its folders first: used by FsWriter (main thread)
+ * and by worker threads that render pages straight into the writer's temporary folder
+ * (render-worker.ts). Synchronous on purpose: a page is a few kilobytes, and the promise API
+ * costs three thread-pool round trips per file (open, write, close) — at 4,000 pages about
+ * 0.2 s more CPU than the system calls themselves, on a machine whose cores are all busy.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-// Folders this thread has made (or is making) in this build's folder.
-let made = { folder: '', dirs: new Map<string, Promise<unknown>>() };
+/** Folders known to exist, for files written under one root (each thread keeps its own). */
+export class MadeFolders {
+  private readonly dirs = new Set<string>();
+  constructor(readonly root: string) {}
+
+  /** Makes `dir` (absolute) and any missing parents, once: one system call when the parent exists. */
+  ensure(dir: string): void {
+    if (this.dirs.has(dir)) return;
+    if (!makeFolder(dir)) {
+      const parent = path.dirname(dir);
+      if (parent === dir) throw new Error(`cannot make the folder ${dir}`);
+      this.ensure(parent);
+      makeFolder(dir);
+    }
+    this.dirs.add(dir);
+  }
+
+  /** `file` is relative to root, with forward slashes. */
+  write(file: string, body: string | Uint8Array): void {
+    const target = path.join(this.root, file);
+    this.ensure(path.dirname(target));
+    writeFileSync(target, body);
+  }
+}
+
+/** False when the parent is missing; true when `dir` exists now. */
+function makeFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code !== 'EEXIST') throw e;
+  }
+  return true;
+}
+
+let made: MadeFolders | undefined;
 
 /** `file` is relative to `folder`, with forward slashes. */
-export async function writeInto(folder: string, file: string, body: string | Uint8Array): Promise<void> {
-  if (made.folder !== folder) made = { folder, dirs: new Map() };
-  const target = path.join(folder, file);
-  const dir = path.dirname(target);
-  let ready = made.dirs.get(dir);
-  if (!ready) made.dirs.set(dir, (ready = mkdir(dir, { recursive: true })));
-  await ready;
-  await writeFile(target, body);
+export function writeInto(folder: string, file: string, body: string | Uint8Array): void {
+  if (made?.root !== folder) made = new MadeFolders(folder);
+  made.write(file, body);
 }

@@ -2,9 +2,10 @@
  * The only module that writes the site. FsWriter writes into a temporary folder beside
  * the output and swaps it in on commit; MemoryWriter keeps files for tests and `check`.
  */
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { MadeFolders } from './direct-write.js';
 
 export interface Writer {
   /** Where the site goes, for messages. */
@@ -66,31 +67,24 @@ export async function checkOutputFolder(root: string, out: string): Promise<void
 
 export class FsWriter implements Writer {
   readonly temp: string;
-  private readonly made = new Set<string>();
+  private readonly made: MadeFolders;
 
   readonly target: string;
 
   constructor(readonly out: string) {
     this.target = out;
     this.temp = `${out}.folio-tmp-${process.pid}-${Date.now().toString(36)}`;
-  }
-
-  private async dirFor(file: string): Promise<string> {
-    const target = path.join(this.temp, file);
-    const dir = path.dirname(target);
-    if (!this.made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.made.add(dir);
-    }
-    return target;
+    this.made = new MadeFolders(this.temp);
   }
 
   async write(file: string, body: string | Buffer): Promise<void> {
-    await writeFile(await this.dirFor(file), body);
+    this.made.write(file, body);
   }
 
   async copy(fromAbs: string, file: string): Promise<void> {
-    await copyFile(fromAbs, await this.dirFor(file));
+    const target = path.join(this.temp, file);
+    this.made.ensure(path.dirname(target));
+    await copyFile(fromAbs, target);
   }
 
   async commit(): Promise<void> {

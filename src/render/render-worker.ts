@@ -29,15 +29,11 @@ export async function renderBatch(batch: RenderBatch): Promise<RenderedInWorker[
   const key = JSON.stringify(batch.renderer);
   if (cached?.key !== key) cached = { key, render: createRenderer(batch.renderer) };
   const render = cached.render;
-  // Writes go to the thread pool as pages are rendered (a synchronous write waits for the
-  // disk, and this thread would wait with it); the batch ends when all have landed.
-  const writes: Promise<void>[] = [];
   const results = batch.routes.map((route): RenderedInWorker => {
     const page = render(route);
     if (batch.folder === undefined || isProblem(page)) return page;
-    writes.push(writeInto(batch.folder, outputPath(page.url), page.body));
+    writeInto(batch.folder, outputPath(page.url), page.body);
     return 'written';
   });
-  await Promise.all(writes);
   return results;
 }
