@@ -9,15 +9,16 @@ import path from 'node:path';
 import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js';
 import { loadConfig } from './config.js';
 import { listFolder, loadSources } from './content/source.js';
-import { folderOf } from './content/posts.js';
-import { createParseContext, detached, parseJob, type Parsed, type ParseJob } from './content/parse-worker.js';
-import { parseInPool } from './content/parse-pool.js';
+import { createParseContext, detached, parseJob, type ParseJob } from './content/parse-worker.js';
+import { PostQueue, type FinishedPost, type PageTarget } from './content/parse-pool.js';
+import { folderOf, parsePostHead, parseSeriesMeta, type PostBodyJob } from './content/posts.js';
 import { BuildPool } from './pool.js';
 import { renderPages } from './render/render-pages.js';
 import { PageOutput } from './output/page-output.js';
-import { collectSite } from './collect/site.js';
+import { collectSite, isBuilt } from './collect/site.js';
 import { routeSite } from './render/routes.js';
 import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions } from './render/templates.js';
+import { isProblem } from './yaml.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import type { BuildOptions, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
@@ -50,10 +51,30 @@ export interface BuildResult {
   timings: StageTiming[];
 }
 
+export interface ParsedSources {
+  posts: Post[];
+  seriesMeta: SeriesMeta[];
+  assets: Site['assets'];
+}
+
+/** With worker threads: the bodies still being rendered (the posts are only their front matter until then). */
+interface PendingBodies {
+  queue: PostQueue;
+  /** The post each queued body belongs to, by the body's index. */
+  posts: Post[];
+  /** Series posts, queued once the site is collected (a series' parts go in one batch). */
+  held: Map<Post, PostBodyJob>;
+}
+
+/** A build's pages: made with the posts' bodies when the site is built with threads. */
+interface PageMaking extends PageTarget {
+  isBuilt: (post: Post) => boolean;
+}
+
 /**
  * Parse stage: sources -> posts, series metadata and loose assets (copied as they are).
  * Large sites are parsed in worker threads too (`workers`: see workerThreads) — the build's
- * `pool`, else threads of its own; the result is the same.
+ * `pool`, else threads of its own; the result is the same. Returns complete posts.
  */
 export async function parseSources(
   sources: SourceFile[],
@@ -61,7 +82,27 @@ export async function parseSources(
   now: Date,
   diag: Diagnostics,
   { workers, onProgress, pool }: Pick<BuildOptions, 'workers' | 'onProgress'> & { pool?: BuildPool } = {},
-) {
+): Promise<ParsedSources> {
+  await using ownPool = pool ? undefined : new BuildPool(workers);
+  const { bodies, ...parsed } = await startParse(sources, config, now, diag, pool ?? ownPool!, onProgress);
+  if (bodies) await completeBodies(bodies, diag);
+  return parsed;
+}
+
+/**
+ * Parses the sources. With worker threads running only the front matter is read here: the
+ * Markdown bodies are queued for the threads (`bodies`), together with the pages of posts in no
+ * series when `pages` is given; series posts wait in `held` for the site to be collected.
+ */
+async function startParse(
+  sources: SourceFile[],
+  config: SiteConfig,
+  now: Date,
+  diag: Diagnostics,
+  threads: BuildPool,
+  onProgress: BuildOptions['onProgress'],
+  pages?: PageMaking,
+): Promise<ParsedSources & { bodies?: PendingBodies }> {
   const folders = new Set(sources.filter((s) => s.kind === 'post').map((s) => folderOf(s.path)).filter(Boolean));
   const colocated = new Map<string, string[]>();
   const assets: Site['assets'] = [];
@@ -75,28 +116,72 @@ export async function parseSources(
   const jobs: ParseJob[] = sources
     .filter((s) => s.kind !== 'asset')
     .map((s) => ({ source: s, colocated: s.kind === 'post' ? colocated.get(folderOf(s.path) ?? '') : undefined }));
-  await using ownPool = pool ? undefined : new BuildPool(workers);
-  const threads = pool ?? ownPool!;
   const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: jobs.length }));
-  const parsed = threads.start(jobs.length) ? await parseInPool(jobs, config, now, diag, threads, progress) : parseHere(jobs, config, now, diag, progress);
-  await threads.parsingDone();
   const posts: Post[] = [];
   const seriesMeta: SeriesMeta[] = [];
-  parsed.forEach((p, i) => {
-    if (!p) return;
-    if (jobs[i].source.kind === 'series') seriesMeta.push(p as SeriesMeta);
-    else posts.push(p as Post);
-  });
-  return { posts, seriesMeta, assets };
+  const ctx = createParseContext(config, now, diag);
+  if (!threads.start(jobs.length)) {
+    jobs.forEach((job, i) => {
+      const parsed = detached(parseJob(job, ctx));
+      if (parsed) (job.source.kind === 'series' ? seriesMeta.push(parsed as SeriesMeta) : posts.push(parsed as Post));
+      if (progress && i % 50 === 49) progress(i + 1);
+    });
+    return { posts, seriesMeta, assets };
+  }
+  const bodies: PendingBodies = { queue: new PostQueue(threads, config, pages), posts: [], held: new Map() };
+  for (let i = 0; i < jobs.length; i++) {
+    const { source, colocated } = jobs[i];
+    if (source.kind === 'series') {
+      const meta = parseSeriesMeta(source, ctx);
+      if (meta) seriesMeta.push(detached(meta));
+    } else {
+      const head = parsePostHead(source, ctx, colocated);
+      if (head) {
+        const post = detached(head.post);
+        posts.push(post);
+        if (pages && post.series) bodies.held.set(post, head.body);
+        else bodies.posts[bodies.queue.addAlone(head.body, pages?.isBuilt(post) ? post : null)] = post;
+      }
+    }
+    if (i % 50 === 49) {
+      progress?.(i + 1);
+      // Lets the threads start on the bodies queued so far.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (!pages) bodies.queue.close();
+  return { posts, seriesMeta, assets, bodies };
 }
 
-function parseHere(jobs: ParseJob[], config: SiteConfig, now: Date, diag: Diagnostics, onProgress?: (done: number) => void): Parsed[] {
-  const ctx = createParseContext(config, now, diag);
-  return jobs.map((job, i) => {
-    const parsed = detached(parseJob(job, ctx));
-    if (onProgress && i % 50 === 49) onProgress(i + 1);
-    return parsed;
-  });
+/** The held series posts to the queue, now that the site is collected: each series' parts in one batch. */
+function queueHeld(site: Site, { queue, posts, held }: PendingBodies, isBuilt: (post: Post) => boolean): void {
+  for (const series of site.series) {
+    const parts = series.parts.map((p) => p.post).filter((p) => held.has(p));
+    const first = queue.addSeries(
+      parts.map((p) => held.get(p)!),
+      parts,
+      parts.map((p) => [p.source, site.seriesNav.get(p.source)!]),
+    );
+    parts.forEach((p, k) => {
+      posts[first + k] = p;
+      held.delete(p);
+    });
+  }
+  // Series posts that are no part of one (unlisted, or not built): their page, if any, stands alone.
+  for (const [post, job] of held) posts[queue.addAlone(job, isBuilt(post) ? post : null)] = post;
+  held.clear();
+  queue.close();
+}
+
+/** Waits for every body and assigns it to its post; the bodies' problems go to `diag`, in source order. */
+async function completeBodies({ queue, posts }: PendingBodies, diag: Diagnostics, onPost?: (post: Post, finished: FinishedPost) => void | Promise<void>): Promise<void> {
+  for (let done = await queue.next(); done; done = await queue.next()) {
+    for (const finished of done) {
+      const post = Object.assign(posts[finished.index], finished.body);
+      await onPost?.(post, finished);
+    }
+  }
+  diag.add(queue.problemsInOrder());
 }
 
 /** public/ files: the built-in theme's first, then the site's own (same path wins). */
@@ -105,23 +190,45 @@ export async function listPublic(root: string): Promise<Site['assets']> {
   return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([to, from]) => ({ from, to }));
 }
 
-/** `pool`: the build's worker threads, when it has them (see buildSite). */
+/** The site, complete. `pool`: the build's worker threads, when it has them. */
 export async function loadSite(options: BuildOptions, timer = new Timer(), pool?: BuildPool): Promise<LoadedSite> {
-  const diag = new Diagnostics();
-  const now = options.now ?? new Date();
-  const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
-  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag, (files) => pool?.start(files)), listPublic(options.root)]));
-  const parsed = await timer.time('parse', () => parseSources(sources, config, now, diag, { ...options, pool }));
-  const site = await timer.time('collect', () =>
-    collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, { drafts: options.drafts, future: options.future, now }, diag),
-  );
+  const { site, diag, bodies } = await beginSite(options, timer, pool);
+  if (bodies) await timer.time('markdown', () => completeBodies(bodies, diag));
   return { site, diag };
 }
 
 /**
+ * config -> load -> parse -> collect. With worker threads the posts' bodies may still be
+ * rendering when this returns (`bodies`): the site model needs only their front matter. Given
+ * `pages`, the threads make the posts' pages too, as their bodies are done.
+ */
+async function beginSite(
+  options: BuildOptions,
+  timer: Timer,
+  pool?: BuildPool,
+  pages?: (config: SiteConfig) => PageTarget,
+): Promise<LoadedSite & { bodies?: PendingBodies; target?: PageTarget }> {
+  const diag = new Diagnostics();
+  const now = options.now ?? new Date();
+  const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
+  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag, (files) => pool?.start(files)), listPublic(options.root)]));
+  await using ownPool = pool ? undefined : new BuildPool(options.workers);
+  const collectOptions = { drafts: Boolean(options.drafts), future: Boolean(options.future), now };
+  const target = pages?.(config);
+  const making = target && { ...target, isBuilt: (post: Post) => isBuilt(post, collectOptions) };
+  const { bodies, ...parsed } = await timer.time('parse', () => startParse(sources, config, now, diag, pool ?? ownPool!, options.onProgress, making));
+  if (ownPool && bodies) await completeBodies(bodies, diag);
+  const site = await timer.time('collect', () => collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, collectOptions, diag));
+  if (bodies && making && !ownPool) queueHeld(site, bodies, making.isBuilt);
+  return { site, diag, bodies: ownPool ? undefined : bodies, target };
+}
+
+/**
  * Render stage: every route through its template (file routes pass through), each page handed
- * to `out` as soon as it is rendered; with the build's worker threads running, post pages render
- * there (see render-pages.ts). Returns the files written; template problems go to `diag`.
+ * to `out` as soon as it is rendered — but post pages made already (`made`: see finishPosts),
+ * whose template problems come in `made.problems`. Returns the files written; template
+ * problems go to `diag`, in route order whichever thread met them (a mistake met on many pages
+ * is reported once, naming the first).
  */
 export async function renderRoutes(
   routes: Route[],
@@ -129,10 +236,15 @@ export async function renderRoutes(
   out: PageOutput,
   diag: Diagnostics,
   pooled?: { pool: BuildPool; renderer: RendererOptions },
+  made?: MadePages,
 ): Promise<string[]> {
-  const problems = await renderPages(routes, render, out, pooled);
-  diag.add(mergeTemplateProblems(problems.filter((p): p is Problem => p !== undefined)));
-  return routes.filter((_, i) => !problems[i]).map((r) => outputPath(r.url));
+  const isMade = (r: Route) => made !== undefined && r.kind === 'page' && r.source !== undefined && made.sources.has(r.source);
+  const todo = made ? routes.filter((r) => !isMade(r)) : routes;
+  const problems = await renderPages(todo, render, out, pooled);
+  const problemOf = new Map(todo.map((r, i) => [r, problems[i]]));
+  const inOrder = routes.map((r) => (isMade(r) ? made!.problems.get(r.source!) : problemOf.get(r)));
+  diag.add(mergeTemplateProblems(inOrder.filter((p): p is Problem => p !== undefined)));
+  return todo.filter((_, i) => !problems[i]).map((r) => outputPath(r.url));
 }
 
 /**
@@ -144,6 +256,31 @@ function encodeFiles(routes: Route[]): Route[] {
   return routes;
 }
 
+/** Post pages made with their bodies: their sources, the files written, and template problems by source. */
+interface MadePages {
+  sources: Set<string>;
+  written: string[];
+  problems: Map<string, Problem>;
+}
+
+/**
+ * The Markdown stage of a threaded build: the posts' bodies as the threads finish them, with
+ * their pages (written by a worker, or to be written here).
+ */
+async function finishPosts(bodies: PendingBodies, out: PageOutput, diag: Diagnostics): Promise<MadePages> {
+  const made: MadePages = { sources: new Set(), written: [], problems: new Map() };
+  await completeBodies(bodies, diag, async (post, { page }) => {
+    if (page === undefined) return;
+    made.sources.add(post.source);
+    if (isProblem(page)) return void made.problems.set(post.source, page);
+    // After a problem the build will fail: pages are still made, to find every problem.
+    if (page === 'written') out.count(1);
+    else if (made.problems.size === 0) await out.write(outputPath(page.url), page.body);
+    made.written.push(outputPath(post.url));
+  });
+  return made;
+}
+
 /**
  * Builds the site. Throws SiteError (every problem found) when anything is wrong;
  * the previous output is then left exactly as it was.
@@ -152,11 +289,20 @@ export async function buildSite(options: BuildOptions, writer?: Writer): Promise
   const timer = new Timer();
   if (!writer) await checkOutputFolder(options.root, options.out);
   await using pool = new BuildPool(options.workers);
-  const { site, diag } = await loadSite(options, timer, pool);
+  await using out = new PageOutput(writer ?? new FsWriter(options.out), 0, options.onProgress);
+  const pages = (config: SiteConfig): PageTarget => {
+    const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts } };
+    return { renderer, folder: out.folder, render: createRenderer(renderer) };
+  };
+  const { site, diag, bodies, target } = await beginSite(options, timer, pool, pages);
+  const { renderer, render } = target!;
+  // Post pages are made with their bodies, in the threads and here; the other pages list posts, and wait.
+  const early = bodies ? await timer.time('markdown', () => finishPosts(bodies, out, diag)) : undefined;
+  await pool.parsingDone();
   const routes = await timer.time('route', () => encodeFiles(routeSite(site, diag)));
-  const renderer: RendererOptions = { root: options.root, config: site.config, globals: { drafts: options.drafts } };
-  await using out = new PageOutput(writer ?? new FsWriter(options.out), routes.length + site.assets.length, options.onProgress);
-  const written = await timer.time('render', () => renderRoutes(routes, createRenderer(renderer), out, diag, { pool, renderer }));
+  out.total = routes.length + site.assets.length;
+  const written = await timer.time('render', () => renderRoutes(routes, render, out, diag, { pool, renderer }, early));
+  if (early) written.push(...early.written);
   await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();

@@ -40,7 +40,7 @@ function workerFile(): string {
   return existsSync(beside) ? beside : path.resolve(here, '..', 'lib', 'worker.js');
 }
 
-export type TaskName = 'parseBatch' | 'renderBatch';
+export type TaskName = 'renderPosts' | 'renderBatch';
 
 /** Batches waiting in each worker, so that none idles while the main thread is busy. */
 const QUEUED_PER_WORKER = 2;
@@ -77,7 +77,7 @@ export class BuildPool {
     if (threads === 0) return false;
     this.pool = new Piscina({
       filename: workerFile(),
-      name: 'parseBatch',
+      name: 'renderPosts',
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 5_000,

@@ -1,4 +1,4 @@
-/** Pure: parsed posts -> the whole Site model. Complete before anything renders. */
+/** Pure: parsed posts -> the whole Site model. Reads only what front matter gives (a threaded build collects before the bodies are rendered). */
 import type { Diagnostics } from '../errors.js';
 import { collectCpd } from './cpd.js';
 import { collectSeries } from './series.js';
@@ -11,6 +11,11 @@ export interface CollectOptions {
   now: Date;
 }
 
+/** Whether a post is in the build at all (drafts and future posts only when asked for). */
+export function isBuilt(post: Post, options: Pick<CollectOptions, 'drafts' | 'future'>): boolean {
+  return (options.drafts || !post.draft) && (options.future || !post.future);
+}
+
 const newestFirst = (a: Post, b: Post) => b.date.getTime() - a.date.getTime() || a.source.localeCompare(b.source);
 
 export function collectSite(
@@ -20,7 +25,7 @@ export function collectSite(
   diag: Diagnostics,
 ): Site {
   const posts = input.posts
-    .filter((p) => (options.drafts || !p.draft) && (options.future || !p.future))
+    .filter((p) => isBuilt(p, options))
     .sort(newestFirst);
   const listed = posts.filter((p) => !p.unlisted);
   const { series, nav } = collectSeries(listed, input.seriesMeta, diag);

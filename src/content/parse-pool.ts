@@ -1,63 +1,200 @@
 /**
- * The parse stage on every core: batches of source files parsed in the build's worker threads
- * and on the main thread at once; results and problems put back in source order, so the build
- * is the same as a single-threaded one.
+ * Markdown bodies (and, in a build, post pages) on every core. With worker threads running, the
+ * main thread reads every post's front matter itself (cheap) and queues the bodies here in
+ * batches; the workers take batches from the front of the queue and, whenever it has nothing
+ * else to do, the main thread takes one from the back. Finished posts are handed out as they
+ * come (`next`).
+ *
+ * Why bodies apart from front matter: the site model (series, tags, archive) needs only front
+ * matter, so the main thread can collect the site at once, and a batch can then carry its posts
+ * all the way to finished pages (render/post-batch.ts) in whichever thread takes it — instead of
+ * the main thread idling while the workers parse, and the workers idling while it renders.
  */
-import type { Diagnostics } from '../errors.js';
+import type { Problem } from '../errors.js';
 import { BuildPool, isPoolRefusal } from '../pool.js';
-import type { SiteConfig } from '../types.js';
-import { detached, parseBatch, type Parsed, type ParseBatch, type ParseJob, type ParsedInWorker } from './parse-worker.js';
+import type { PostBatch, PostInBatch } from '../render/post-batch.js';
+import type { RendererOptions, RenderPage } from '../render/templates.js';
+import type { RenderedInWorker } from '../render/render-worker.js';
+import type { Post, SeriesNav, SiteConfig } from '../types.js';
+import { detached } from './parse-worker.js';
+import type { PostBody, PostBodyJob } from './posts.js';
 
 const BATCH_SIZE = 50;
-const MAIN_SLICE = 5;
 
-/** Parses every job; problems go into `diag` in job order. */
-export async function parseInPool(
-  jobs: ParseJob[],
-  config: SiteConfig,
-  now: Date,
-  diag: Diagnostics,
-  pool: BuildPool,
-  onProgress?: (done: number) => void,
-): Promise<Parsed[]> {
-  const batches: ParseBatch[] = [];
-  for (let i = 0; i < jobs.length; i += BATCH_SIZE) batches.push({ config, now, jobs: jobs.slice(i, i + BATCH_SIZE) });
-  const results: ParsedInWorker[][] = new Array(batches.length);
-  let done = 0;
-  const pause = BuildPool.pauseEvery(5);
-  const finish = (i: number, r: ParsedInWorker[]) => {
-    results[i] = r;
-    done += r.length;
-    onProgress?.(done);
-  };
-  await pool.share(
-    batches.length,
-    (i) =>
-      pool.run<ParseBatch, ParsedInWorker[]>('parseBatch', batches[i]).then(
-        (r) => finish(i, r),
-        (e: unknown) => {
-          if (!isPoolRefusal(e)) throw e;
-          finish(i, detached(parseBatch(batches[i])));
-        },
-      ),
-    async (i) => {
-      // A few posts at a time, pausing between them, so that the workers' finished batches are
-      // collected and new ones handed out without waiting for a whole batch here.
-      const { jobs: all } = batches[i];
-      const results: ParsedInWorker[] = [];
-      for (let k = 0; k < all.length; k += MAIN_SLICE) {
-        results.push(...detached(parseBatch({ ...batches[i], jobs: all.slice(k, k + MAIN_SLICE) })));
-        await pause();
+/** Where the pages of a build go; without it, the queue renders bodies only. */
+export interface PageTarget {
+  renderer: RendererOptions;
+  /** The writer's folder for worker threads to write pages into (pages come back without one). */
+  folder?: string;
+  /** The main thread's renderer for `renderer`. */
+  render: RenderPage;
+}
+
+export interface FinishedPost {
+  /** The body's number, in the order bodies were added. */
+  index: number;
+  body: PostBody;
+  /** The post's page, when it has one: written by a worker, or to be written, or its problem. */
+  page?: RenderedInWorker;
+}
+
+interface Batch {
+  /** Each job's index. */
+  indices: number[];
+  jobs: PostBodyJob[];
+  /** Per job: the post whose page to make, or null; undefined: bodies only. */
+  posts?: (Post | null)[];
+  seriesNav?: [string, SeriesNav][];
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class PostQueue {
+  private readonly waiting: Batch[] = [];
+  private alone: Omit<Batch, 'posts'> & { posts: (Post | null)[] } = { indices: [], jobs: [], posts: [] };
+  private added = 0;
+  private closed = false;
+  private inWorkers = 0;
+  private readonly finished: FinishedPost[][] = [];
+  private readonly problems: Problem[][] = [];
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+  private runHere: ((batch: PostBatch) => PostInBatch[]) | undefined;
+
+  constructor(
+    private readonly pool: BuildPool,
+    private readonly config: SiteConfig,
+    private readonly pages?: PageTarget,
+    /** Batches in each worker at once: enough that none idles, few enough to leave some for the main thread. */
+    private readonly perWorker = 2,
+  ) {}
+
+  /**
+   * Queues the body of a post whose page needs no other post (one in no series), with `post`
+   * to make its page too, or null for the body alone. Returns the body's index.
+   */
+  addAlone(job: PostBodyJob, post: Post | null): number {
+    const index = this.added++;
+    this.alone.indices.push(index);
+    this.alone.jobs.push(job);
+    this.alone.posts.push(this.pages ? post : null);
+    if (this.alone.jobs.length === BATCH_SIZE) this.sealAlone();
+    return index;
+  }
+
+  /** Queues the parts of one series as one batch, pages and all. Returns the first body's index. */
+  addSeries(jobs: PostBodyJob[], posts: Post[], seriesNav: [string, SeriesNav][]): number {
+    const first = this.added;
+    this.added += jobs.length;
+    const indices = jobs.map((_, k) => first + k);
+    this.waiting.push(this.pages ? { indices, jobs, posts, seriesNav } : { indices, jobs });
+    this.feedWorkers();
+    return first;
+  }
+
+  /** No more bodies will be added. */
+  close(): void {
+    this.sealAlone();
+    this.closed = true;
+    this.signal();
+  }
+
+  /** Every body's problems, in the order the bodies were added (call when `next` is done). */
+  problemsInOrder(): Problem[] {
+    return this.problems.flat();
+  }
+
+  /**
+   * The next finished posts, in no particular order; when none are ready but batches wait, the
+   * main thread does one itself. Undefined when every body is done.
+   */
+  async next(): Promise<FinishedPost[] | undefined> {
+    for (;;) {
+      if (this.failure) throw this.failure.error;
+      const ready = this.finished.shift();
+      if (ready) return ready;
+      const batch = this.waiting.pop();
+      if (batch) {
+        const results = (await this.hereRunner())(this.task(batch, false)).map((r) => ({ ...r, body: detached(r.body) }));
+        // Lets the workers' finished batches in, and hands them more.
+        await nextTurn();
+        return this.results(batch, results);
       }
-      finish(i, results);
-    },
-  );
-  const parsed: Parsed[] = [];
-  for (const batch of results) {
-    for (const r of batch) {
-      diag.add(r.problems);
-      parsed.push(r.parsed);
+      if (this.closed && this.inWorkers === 0) return undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
-  return parsed;
+
+  private sealAlone(): void {
+    const { indices, jobs, posts } = this.alone;
+    if (jobs.length === 0) return;
+    this.alone = { indices: [], jobs: [], posts: [] };
+    this.waiting.push(posts.some(Boolean) ? { indices, jobs, posts, seriesNav: [] } : { indices, jobs });
+    this.feedWorkers();
+  }
+
+  private task(batch: Batch, inWorker: boolean): PostBatch {
+    const { renderer, folder } = this.pages ?? {};
+    return {
+      config: this.config,
+      jobs: batch.jobs,
+      // The main thread's pages come back to it, to go through the build's output.
+      pages: batch.posts && renderer ? { renderer, folder: inWorker ? folder : undefined, posts: batch.posts, seriesNav: batch.seriesNav ?? [] } : undefined,
+    };
+  }
+
+  private async hereRunner(): Promise<(batch: PostBatch) => PostInBatch[]> {
+    if (!this.runHere) {
+      // Loaded when first needed: bodies alone (dev) never need the templates.
+      const { renderPostBatch } = await import('../render/post-batch.js');
+      this.runHere = (batch) => renderPostBatch(batch, this.pages?.render);
+    }
+    return this.runHere;
+  }
+
+  private feedWorkers(): void {
+    while (this.inWorkers < this.pool.workers * this.perWorker && this.waiting.length > 0) {
+      const batch = this.waiting.shift()!;
+      this.inWorkers++;
+      this.pool.run<PostBatch, PostInBatch[]>('renderPosts', this.task(batch, true)).then(
+        (results) => this.done(batch, results),
+        async (error: unknown) => {
+          // A batch the worker could not take (too big, or not cloneable) is done here instead.
+          if (!isPoolRefusal(error)) return this.fail(error);
+          try {
+            const results = (await this.hereRunner())(this.task(batch, false));
+            this.done(batch, results.map((r) => ({ ...r, body: detached(r.body) })));
+          } catch (e) {
+            this.fail(e);
+          }
+        },
+      );
+    }
+  }
+
+  private results(batch: Batch, results: PostInBatch[]): FinishedPost[] {
+    return results.map((r, k) => {
+      this.problems[batch.indices[k]] = r.problems;
+      return { index: batch.indices[k], body: r.body, page: r.page };
+    });
+  }
+
+  private done(batch: Batch, results: PostInBatch[]): void {
+    this.inWorkers--;
+    this.finished.push(this.results(batch, results));
+    this.feedWorkers();
+    this.signal();
+  }
+
+  private fail(error: unknown): void {
+    this.inWorkers--;
+    this.failure ??= { error };
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
 }

@@ -1,12 +1,11 @@
 /**
- * Parsing one source file, the same code on both paths: the single-threaded build calls
- * `parseJob` directly; worker threads (parse-pool.ts) run `parseBatch`, a batch at a time.
- * What crosses threads is plain data (structured clone): jobs in, Post / SeriesMeta objects and
- * Problem objects out.
+ * Parsing source files. A single-threaded build (and dev) parses each file whole with
+ * `parseJob`; with worker threads the main thread reads every front matter itself and the
+ * Markdown bodies go to the threads (parse-pool.ts, render/post-batch.ts).
  */
-import { Diagnostics, type Problem } from '../errors.js';
+import type { Diagnostics } from '../errors.js';
 import { createMarkdown } from './markdown.js';
-import { parsePost, parseSeriesMeta, type ParseContext } from './posts.js';
+import { parsePost, parseSeriesMeta, type ParseContext, type PostBody } from './posts.js';
 import type { Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
 export interface ParseJob {
@@ -32,34 +31,6 @@ export function parseJob(job: ParseJob, ctx: ParseContext): Parsed {
  * twice the memory. Results from a worker thread arrive copied anyway; on the main thread they
  * are copied here.
  */
-export function detached<T extends Parsed | ParsedInWorker[]>(parsed: T): T {
+export function detached<T extends Parsed | PostBody>(parsed: T): T {
   return structuredClone(parsed);
-}
-
-export interface ParseBatch {
-  config: SiteConfig;
-  now: Date;
-  jobs: ParseJob[];
-}
-
-export interface ParsedInWorker {
-  parsed: Parsed;
-  /** This file's problems, in the order they were found. */
-  problems: Problem[];
-}
-
-// One Markdown renderer per worker and site config (a worker lives for one build).
-let context: { key: string; ctx: ParseContext } | undefined;
-
-/** The worker task (src/worker.ts): one batch of jobs, each with its own problems. */
-export function parseBatch(batch: ParseBatch): ParsedInWorker[] {
-  const key = JSON.stringify(batch.config);
-  if (context?.key !== key) context = { key, ctx: createParseContext(batch.config, batch.now, new Diagnostics()) };
-  const ctx = context.ctx;
-  ctx.now = batch.now;
-  return batch.jobs.map((job) => {
-    ctx.diag = new Diagnostics();
-    const parsed = parseJob(job, ctx);
-    return { parsed, problems: ctx.diag.problems };
-  });
 }

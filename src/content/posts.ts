@@ -100,10 +100,37 @@ export function folderOf(file: string): string | undefined {
 }
 
 /**
+ * What the Markdown stage needs to render one post's body: everything else about the post
+ * comes from its front matter (parsePostHead). Plain data, so that it can cross threads.
+ */
+export interface PostBodyJob {
+  source: Pick<SourceFile, 'path' | 'absPath' | 'kind'>;
+  body: string;
+  /** 1-based line of the body's first line in the file. */
+  bodyLine: number;
+  url: string;
+  description?: string;
+}
+
+/** The fields of a Post that come from its Markdown body. */
+export type PostBody = Pick<Post, 'summary' | 'excerptHtml' | 'html' | 'words' | 'readingMinutes' | 'links'>;
+
+/**
  * Parses one post. Returns undefined when a problem makes a page impossible
  * (problems are in `ctx.diag`); otherwise a Post, with lesser problems reported too.
  */
 export function parsePost(source: SourceFile, ctx: ParseContext, colocated: string[] = []): Post | undefined {
+  const head = parsePostHead(source, ctx, colocated);
+  if (!head) return undefined;
+  return Object.assign(head.post, renderPostBody(head.body, ctx));
+}
+
+/**
+ * A post from its front matter alone (the Markdown body not yet rendered: `body` says what to
+ * render, and the PostBody fields are empty until renderPostBody's result is assigned).
+ * Undefined when a problem makes a page impossible (problems are in `ctx.diag`).
+ */
+export function parsePostHead(source: SourceFile, ctx: Omit<ParseContext, 'renderMarkdown'>, colocated: string[] = []): { post: Post; body: PostBodyJob } | undefined {
   const { config, diag } = ctx;
   const file = source.path;
   const fm = parseFrontMatter(source.text ?? '', file);
@@ -223,26 +250,14 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
 
   const day = calendarDay(date, config.timezone);
   const url = expandPermalink(config.permalink, slug, day);
-  const rendered = ctx.renderMarkdown(fm.body, url);
-  for (const link of rendered.links) link.line = link.line === undefined ? undefined : link.line + fm.bodyLine - 1;
-  for (const link of rendered.links) {
-    if (link.kind === 'image' && !link.alt?.trim()) {
-      diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…), or alt="…" on an <img>' });
-    }
-  }
-  // Images carry their real size (no layout shift); front-matter width and height win.
-  const dimensionsOf = (siteUrl: string) => localImageDimensions(siteUrl, source, url);
-  rendered.html = addImageDimensions(rendered.html, config.basePath, dimensionsOf);
-  rendered.excerptHtml = addImageDimensions(rendered.excerptHtml, config.basePath, dimensionsOf);
   if (image) {
     image.src = resolveRelative(image.src, url);
     image.line = fm.positionOf(['image', 'src'], true)?.line ?? fm.positionOf('image')?.line;
-    if (!(image.width && image.height)) Object.assign(image, dimensionsOf(image.src));
+    // Images carry their real size (no layout shift); front-matter width and height win.
+    if (!(image.width && image.height)) Object.assign(image, localImageDimensions(image.src, source, url));
   }
-  const summaryText = description ?? htmlToText(rendered.excerptHtml);
-  const words = countWords(fm.body);
 
-  return {
+  const post: Post = {
     source: file,
     slug,
     url,
@@ -252,9 +267,9 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
     day,
     year: wallClock(date, config.timezone).year,
     description,
-    summary: summaryText.length > 300 ? `${summaryText.slice(0, 297).trimEnd()}…` : summaryText,
-    excerptHtml: rendered.excerptHtml,
-    html: rendered.html,
+    summary: '',
+    excerptHtml: '',
+    html: '',
     tags,
     series,
     draft,
@@ -262,14 +277,44 @@ export function parsePost(source: SourceFile, ctx: ParseContext, colocated: stri
     unlisted,
     image,
     cpd,
-    words,
-    readingMinutes: Math.max(1, Math.round(words / 220)),
-    links: rendered.links,
+    words: 0,
+    readingMinutes: 1,
+    links: [],
     assets: colocated.map((rel) => {
       const inFolder = rel.slice(folder!.length + 1);
       return { from: path.join(path.dirname(source.absPath), inFolder), to: url.slice(1) + inFolder };
     }),
     data,
+  };
+  const { path: sourcePath, absPath, kind } = source;
+  return { post, body: { source: { path: sourcePath, absPath, kind }, body: fm.body, bodyLine: fm.bodyLine, url, description } };
+}
+
+/** A post's Markdown body -> its HTML, excerpt, summary, links and length; problems to `ctx.diag`. */
+export function renderPostBody(job: PostBodyJob, ctx: Pick<ParseContext, 'config' | 'renderMarkdown' | 'diag'>): PostBody {
+  const { config, diag } = ctx;
+  const { source, url } = job;
+  const file = source.path;
+  const rendered = ctx.renderMarkdown(job.body, url);
+  for (const link of rendered.links) link.line = link.line === undefined ? undefined : link.line + job.bodyLine - 1;
+  for (const link of rendered.links) {
+    if (link.kind === 'image' && !link.alt?.trim()) {
+      diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…), or alt="…" on an <img>' });
+    }
+  }
+  // Images carry their real size (no layout shift).
+  const dimensionsOf = (siteUrl: string) => localImageDimensions(siteUrl, source, url);
+  const html = addImageDimensions(rendered.html, config.basePath, dimensionsOf);
+  const excerptHtml = addImageDimensions(rendered.excerptHtml, config.basePath, dimensionsOf);
+  const summaryText = job.description ?? htmlToText(excerptHtml);
+  const words = countWords(job.body);
+  return {
+    summary: summaryText.length > 300 ? `${summaryText.slice(0, 297).trimEnd()}…` : summaryText,
+    excerptHtml,
+    html,
+    words,
+    readingMinutes: Math.max(1, Math.round(words / 220)),
+    links: rendered.links,
   };
 }
 

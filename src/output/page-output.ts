@@ -19,8 +19,8 @@ export class PageOutput {
 
   constructor(
     readonly writer: Writer,
-    /** Files to write in all (for progress). */
-    private readonly total: number,
+    /** Files to write in all (for progress; may be corrected once the routes are known). */
+    public total: number,
     private readonly onProgress?: (p: BuildProgress) => void,
   ) {}
 

@@ -16,7 +16,7 @@ export interface PageMeta {
   feeds: { title: string; url: string }[];
 }
 
-function meta(site: Site, m: Partial<PageMeta> & { url: string; title?: string }): PageMeta {
+function meta(site: Pick<Site, 'config'>, m: Partial<PageMeta> & { url: string; title?: string }): PageMeta {
   return {
     title: m.title ?? site.config.title,
     // Never empty: link previews and search results show it.
@@ -43,6 +43,28 @@ function latestChange(posts: Post[]): Date | undefined {
 
 export function homePageUrl(n: number): string {
   return n === 1 ? '/' : `/page/${n}/`;
+}
+
+/** A post's own page: it needs only the post and its series (see render/post-batch.ts). */
+export function postPageRoute(site: Pick<Site, 'config' | 'seriesNav'>, post: Post): PageRoute {
+  const nav = site.seriesNav.get(post.source);
+  return page(
+    post.url,
+    'post.njk',
+    {
+      page: meta(site, {
+        url: post.url,
+        title: post.title,
+        description: post.summary,
+        type: 'article',
+        image: post.image ? { src: post.image.src, alt: post.image.alt } : undefined,
+        feeds: nav ? [{ title: `${nav.series.title} (series)`, url: nav.series.feedUrl }] : [],
+      }),
+      post,
+      seriesNav: nav,
+    },
+    post.source,
+  );
 }
 
 export function routeSite(site: Site, diag: Diagnostics): Route[] {
@@ -74,26 +96,7 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
   }
 
   for (const post of site.posts) {
-    const nav = site.seriesNav.get(post.source);
-    routes.push(
-      page(
-        post.url,
-        'post.njk',
-        {
-          page: meta(site, {
-            url: post.url,
-            title: post.title,
-            description: post.summary,
-            type: 'article',
-            image: post.image ? { src: post.image.src, alt: post.image.alt } : undefined,
-            feeds: nav ? [{ title: `${nav.series.title} (series)`, url: nav.series.feedUrl }] : [],
-          }),
-          post,
-          seriesNav: nav,
-        },
-        post.source,
-      ),
-    );
+    routes.push(postPageRoute(site, post));
     if (!post.unlisted && !post.draft) sitemap.push({ url: post.url, lastmod: lastChange(post) });
   }
 
