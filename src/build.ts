@@ -137,7 +137,8 @@ async function startParse(
     } else {
       const head = parsePostHead(source, ctx, colocated);
       if (head) {
-        const post = detached(head.post);
+        // Not detached: its strings come from the front matter's own copy (see parseFrontMatter).
+        const post = head.post;
         posts.push(post);
         if (pages && post.series) bodies.held.set(post, head.body);
         else bodies.posts[bodies.queue.addAlone(head.body, pages?.isBuilt(post) ? post : null)] = post;

@@ -98,6 +98,8 @@ function generatedPost(i: number): string {
     front.series_part = Math.floor(i / 9) + 1;
   }
   if (i % 23 === 0) front.draft = true;
+  // An unlisted series post is no part of its series: its page stands alone.
+  if (i % 39 === 0) front.visibility = 'unlisted';
   if (i % 29 === 0) front.updated = `${day} 18:00`;
   const lang = LANGS[i % LANGS.length];
   const body = [
@@ -136,11 +138,19 @@ describe('single-threaded and pooled builds write the same bytes', () => {
       'posts/2021-05-05-folder-post/index.md': post({ title: 'A folder post', tags: ['reflection'] }, '![Beside me](beside.svg)\n'),
       'posts/2021-05-05-folder-post/beside.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
     };
+    // A series box that shows what other parts' bodies give (summary, reading time, links):
+    // a thread making a part's page must have every part's body, whichever thread rendered it.
+    files['templates/partials/series-box.njk'] =
+      '<ol>{% for part in seriesNav.parts %}<li>{{ part.post.title }}: {{ part.post.summary }} ({{ part.post.readingMinutes }} min, {{ part.post.links.length }} links, {{ part.post.excerptHtml | length }})</li>{% endfor %}</ol>\n' +
+      '{% if seriesNav.next %}<p>Next: {{ seriesNav.next.words }} words</p>{% endif %}\n';
     for (let i = 1; i <= 420; i++) files[`posts/p${String(i).padStart(4, '0')}-post-number-${i}.md`] = generatedPost(i);
     const root = await writeSite(files);
-    // One worker: it parses beside the main thread; three: they render post pages too.
+    // One worker: bodies and post pages there and on the main thread; three: the same, more ways.
     expect(await expectSameBuild(root, '1', ['--drafts', '--future'])).toBeGreaterThan(420);
     expect(await expectSameBuild(root, '3')).toBeGreaterThan(400);
+    const single = await buildWith(root, '0');
+    const page = await readFile(path.join(single.out, 'posts/p0003-post-number-3/index.html'), 'utf8');
+    expect(page).toMatch(/<li>Post number 12: Description of post 12, with &quot;quotes&quot;. \(1 min, 6 links, \d+\)<\/li>/);
   }, 120_000);
 });
 

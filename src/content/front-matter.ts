@@ -14,6 +14,15 @@ export interface FrontMatter {
 
 const NO_POSITIONS = () => undefined;
 
+/**
+ * A copy of a slice of the file that does not keep the whole file alive: the values read from
+ * front matter are slices of it, and they live as long as the post (the whole site). V8 makes
+ * a flat copy when a concatenation is sliced.
+ */
+function ownCopy(slice: string): string {
+  return (' ' + slice).slice(1);
+}
+
 export function parseFrontMatter(text: string, file: string): FrontMatter | Problem {
   let parsed: ParsedYaml | Problem | undefined;
   let result;
@@ -21,7 +30,8 @@ export function parseFrontMatter(text: string, file: string): FrontMatter | Prob
     // An options object is always passed: without one gray-matter caches and shares results.
     result = matter(text, {
       engines: {
-        yaml: (src: string) => {
+        yaml: (matterText: string) => {
+          const src = ownCopy(matterText);
           // gray-matter hands over the text after the opening `---`, usually with its line end.
           const firstLine = src.startsWith('\n') ? 1 : 2;
           // Plain one-line fields take the fast path; anything else the full YAML parser.
