@@ -123,29 +123,65 @@ export function calendarDay(instant: Date, timeZone: string): string {
 
 const isoDates = new Map<string, Map<number, string>>();
 
-/** RFC 3339 with the zone's offset, e.g. `2024-03-05T14:30:00+01:00` (for feeds, meta tags). */
+function formatIso(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  const off = Math.round(offsetMs(instant.getTime(), timeZone) / 60_000);
+  const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${zone}`;
+}
 
+/** RFC 3339 with the zone's offset, e.g. `2024-03-05T14:30:00+01:00` (for feeds, meta tags). */
 export function isoInZone(instant: Date, timeZone: string): string {
-  return remember(isoDates, timeZone, instant, () => {
-    const w = wallClock(instant, timeZone);
-    const off = Math.round(offsetMs(instant.getTime(), timeZone) / 60_000);
-    const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
-    return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${zone}`;
-  });
+  return remember(isoDates, timeZone, instant, () => formatIso(instant, timeZone));
 }
 
 const readableFormatters = new Map<string, Intl.DateTimeFormat>();
 const readableDates = new Map<string, Map<number, string>>();
 
+function readableFormatter(language: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${language}|${timeZone}`;
+  let f = readableFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
+    readableFormatters.set(key, f);
+  }
+  return f;
+}
+
 /** "5 March 2024" in the site's language and time zone. */
 export function readableDate(instant: Date, language: string, timeZone: string): string {
-  const key = `${language}|${timeZone}`;
-  return remember(readableDates, key, instant, () => {
-    let f = readableFormatters.get(key);
-    if (!f) {
-      f = new Intl.DateTimeFormat(language, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
-      readableFormatters.set(key, f);
+  return remember(readableDates, `${language}|${timeZone}`, instant, () => readableFormatter(language, timeZone).format(instant));
+}
+
+export interface DateFormats {
+  iso(instant: Date): string;
+  readable(instant: Date): string;
+}
+
+/**
+ * isoInZone and readableDate for one language and zone, for a caller that asks many times:
+ * the templates show each post's dates on its page and in every list it is in, so a build
+ * asks for the same few thousand instants tens of thousands of times. One lookup by instant,
+ * no key to build.
+ */
+export function dateFormats(language: string, timeZone: string): DateFormats {
+  const iso = new Map<number, string>();
+  const readable = new Map<number, string>();
+  const formatter = readableFormatter(language, timeZone);
+  const memo = (memo: Map<number, string>, instant: Date, compute: (instant: Date) => string): string => {
+    const ms = instant.getTime();
+    let value = memo.get(ms);
+    if (value === undefined) {
+      value = compute(instant);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(ms, value);
     }
-    return f.format(instant);
-  });
+    return value;
+  };
+  const formatIsoHere = (instant: Date) => formatIso(instant, timeZone);
+  const formatReadableHere = (instant: Date) => formatter.format(instant);
+  return {
+    iso: (instant) => memo(iso, instant, formatIsoHere),
+    readable: (instant) => memo(readable, instant, formatReadableHere),
+  };
 }

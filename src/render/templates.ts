@@ -7,7 +7,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
-import { isoInZone, readableDate } from '../dates.js';
+import { dateFormats } from '../dates.js';
 import { withBasePath } from '../content/markdown.js';
 import { absoluteUrl } from './feeds.js';
 import { slugify } from '../slug.js';
@@ -36,6 +36,50 @@ function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
+/** The parts of Nunjucks' parser a tag needs (its own types leave the parser untyped). */
+interface TagParser {
+  nextToken(): { value: string };
+  parseSignature(tolerant: null, noParens: true): unknown;
+  advanceAfterBlockEnd(name: string): void;
+}
+interface TagNodes {
+  CallExtension: new (extension: nunjucks.Extension, method: string, args: unknown) => unknown;
+}
+interface TemplateContext {
+  getVariables(): Record<string, unknown>;
+}
+
+/**
+ * `{% partial "partials/post-meta.njk", post = part.post %}`: renders a partial like
+ * `{% include %}` does — the site's own file if it has one, else the theme's — with the page's
+ * variables plus the ones named, but not the variables of a surrounding `{% for %}` (the theme
+ * names `loop` where an include used to see it). An include costs Nunjucks a template lookup, a
+ * new scope and a chain of callbacks every time it runs, and the theme runs one for every post
+ * in every list; this is one direct render.
+ */
+class PartialTag implements nunjucks.Extension {
+  tags = ['partial'];
+
+  constructor(private readonly env: nunjucks.Environment) {}
+
+  parse(parser: TagParser, nodes: TagNodes): unknown {
+    const tag = parser.nextToken();
+    const args = parser.parseSignature(null, true);
+    parser.advanceAfterBlockEnd(tag.value);
+    return new nodes.CallExtension(this, 'run', args);
+  }
+
+  run(context: TemplateContext, name: unknown, named?: Record<string, unknown>): nunjucks.runtime.SafeString {
+    let vars = context.getVariables();
+    if (named) {
+      vars = { ...vars, ...named };
+      // Nunjucks marks a tag's `name = value` arguments with this property.
+      delete vars.__keywords;
+    }
+    return new nunjucks.runtime.SafeString(this.env.getTemplate(String(name)).render(vars));
+  }
+}
+
 export function createRenderer(options: RendererOptions): RenderPage {
   const { root, config } = options;
   const searchPaths = [path.join(root, 'templates'), BUILTIN_TEMPLATES];
@@ -45,19 +89,20 @@ export function createRenderer(options: RendererOptions): RenderPage {
     trimBlocks: true,
     lstripBlocks: true,
   });
-  const tz = config.timezone;
+  const dates = dateFormats(config.language, config.timezone);
   env.addFilter('url', (url: unknown) => withBasePath(String(url ?? ''), config.basePath));
   // Both take site-relative URLs, as every URL in the template data is.
   env.addFilter('absoluteUrl', (url: unknown) => absoluteUrl(String(url ?? ''), config));
   env.addFilter('isoDate', (d: unknown) => {
     const date = toDate(d);
-    return date ? isoInZone(date, tz) : '';
+    return date ? dates.iso(date) : '';
   });
   env.addFilter('readableDate', (d: unknown) => {
     const date = toDate(d);
-    return date ? readableDate(date, config.language, tz) : '';
+    return date ? dates.readable(date) : '';
   });
   env.addFilter('slugify', (s: unknown) => slugify(String(s ?? '')));
+  env.addExtension('partial', new PartialTag(env));
   env.addGlobal('site', config);
   for (const [k, v] of Object.entries(options.globals ?? {})) env.addGlobal(k, v);
 
@@ -73,8 +118,10 @@ export function createRenderer(options: RendererOptions): RenderPage {
 /**
  * Nunjucks error -> "templates/post.njk:12:8 error: … (while rendering /posts/x/ from posts/x.md)".
  * Nunjucks nests one "(file) [Line, Column]" per template level; the innermost is the
- * culprit. Render-time positions are 0-based (marked "Template render error"), parse-time
- * positions 1-based.
+ * culprit. Render-time positions are 0-based, parse-time positions 1-based; a render-time
+ * error is a JavaScript error Nunjucks caught, so its text starts `Error: ` (or `TypeError: `, …).
+ * A partial's parse error reaches the page through `{% partial %}` marked "Template render
+ * error" like a render-time one, so that mark does not tell them apart.
  */
 function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, root: string): Problem {
   const raw = e instanceof Error ? e.message : String(e);
@@ -90,7 +137,7 @@ function templateProblem(e: unknown, route: Extract<Route, { kind: 'page' }>, ro
       file = rel.startsWith('..') ? `${path.relative(PACKAGE_ROOT, abs).split(path.sep).join('/')} (built-in theme)` : rel.split(path.sep).join('/');
     }
     if (where[3] !== undefined) {
-      const zeroBased = where[1] !== undefined;
+      const zeroBased = /^\s*\w*Error: /.test(raw.slice((where.index ?? 0) + where[0].length));
       line = Number(where[3]) + (zeroBased ? 1 : 0);
       column = Number(where[4]) + (zeroBased ? 1 : 0);
     }

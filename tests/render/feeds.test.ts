@@ -336,6 +336,21 @@ describe('feed rules on generated sites', () => {
     expect(locs.filter((l) => l.includes('/draft/') || l.includes('/unlisted/'))).toEqual([]);
   });
 
+  test('escapes all five XML specials, drops characters XML forbids, and leaves plain text as it is', async () => {
+    const site = await build(
+      await writeSite({
+        'posts/2024-01-01-specials.md': post({ title: `It's "Q&A" <time>`, tags: ['plain words'] }, 'A bell\u0007 rings.\n'),
+      }),
+    );
+    expect(site.code).toBe(0);
+    const xml = await site.read('feed.xml');
+    expect(xml).toContain('<title>It&apos;s &quot;Q&amp;A&quot; &lt;time&gt;</title>');
+    expect(xml).toContain('<category term="plain words"/>');
+    expect(xml).toContain('<content type="html">&lt;p&gt;A bell rings.&lt;/p&gt;\n</content>');
+    expect(xml).not.toContain('\u0007');
+    expect(atom(xml).entry![0].title).toBe(`It's "Q&A" <time>`);
+  });
+
   test('without an author in site.yaml, the feeds name the site', async () => {
     const site = await build(await writeSite({ 'site.yaml': 'title: "Notes & queries"\n', 'posts/2024-01-01-a.md': post({ title: 'A' }) }));
     expect(site.code).toBe(0);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CheerioAPI } from 'cheerio';
-import { build, cleanTemp, copyFixture, type BuiltSite } from '../helpers.js';
+import { build, cleanTemp, copyFixture, post, writeSite, type BuiltSite } from '../helpers.js';
 
 afterAll(cleanTemp);
 
@@ -190,5 +190,30 @@ describe('escaping of front-matter values in pages', () => {
     const $ = await site.html(file);
     expect($('tricks').length).toBe(0);
     expect($('main').text()).toContain(file.startsWith('tags/index') ? TAG : TITLE);
+  });
+});
+
+describe('dates in the site time zone, on every page that shows them', () => {
+  test('either side of a clock change, a post page and the lists agree on the offset and the day', async () => {
+    const site = await build(
+      await writeSite({
+        'site.yaml': 'timezone: "Europe/London"\nlanguage: en-GB\n',
+        'posts/winter.md': post({ title: 'Winter', date: '2024-03-30 23:30', tags: ['clocks'] }),
+        'posts/summer.md': post({ title: 'Summer', date: '2024-03-31 23:30', tags: ['clocks'] }),
+      }),
+    );
+    expect(site.code).toBe(0);
+    const times = async (file: string) => {
+      const $ = await site.html(file);
+      return $('main time')
+        .map((_, t) => `${$(t).attr('datetime')} ${$(t).text()}`)
+        .get();
+    };
+    const listed = ['2024-03-31T23:30:00+01:00 31 March 2024', '2024-03-30T23:30:00Z 30 March 2024'];
+    expect(await times('index.html')).toEqual(listed);
+    expect(await times('tags/clocks/index.html')).toEqual(listed);
+    expect(await times('archive/index.html')).toEqual(listed);
+    expect(await times('posts/summer/index.html')).toEqual([listed[0]]);
+    expect(await times('posts/winter/index.html')).toEqual([listed[1]]);
   });
 });

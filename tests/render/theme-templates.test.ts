@@ -88,3 +88,47 @@ describe("the README's example of overriding a partial", () => {
     expect($post('.tag-list a').text()).toBe('travel');
   });
 });
+
+describe('partials rendered with {% partial %}', () => {
+  const twoPosts = {
+    'posts/2024-03-05-first.md': post('title: "First"\ntags: [travel]\nseries: "Trips"'),
+    'posts/2024-03-06-second.md': post('title: "Second"\ntags: [travel]\nseries: "Trips"'),
+  };
+
+  test('an overriding post-meta still sees the post, the page and the list loop, as an include did', async () => {
+    const root = await writeSite({
+      ...twoPosts,
+      'site.yaml': 'title: "Trips blog"\n',
+      'templates/partials/post-meta.njk': '<p class="post-meta">{{ loop.index }}. {{ post.title }} on {{ page.url }} of {{ site.title }}</p>\n',
+    });
+    const site = await build(root);
+    expect(site.stderr).toBe('');
+    expect(site.code).toBe(0);
+    const metas = async (file: string) => {
+      const $ = await site.html(file);
+      return $('.post-meta')
+        .map((_, p) => $(p).text())
+        .get()
+        .filter((t) => t.includes(' on '));
+    };
+    expect(await metas('index.html')).toEqual(['1. Second on / of Trips blog', '2. First on / of Trips blog']);
+    expect(await metas('tags/travel/index.html')).toEqual(['1. Second on /tags/travel/ of Trips blog', '2. First on /tags/travel/ of Trips blog']);
+    expect(await metas('series/trips/index.html')).toEqual(['1. First on /series/trips/ of Trips blog', '2. Second on /series/trips/ of Trips blog']);
+    // On the post's own page there is no loop.
+    expect(await metas('posts/first/index.html')).toEqual(['. First on /posts/first/ of Trips blog']);
+  });
+
+  test('a syntax error in an overriding partial is a message naming the file, not a crash; nothing is written', async () => {
+    const root = await writeSite({
+      ...twoPosts,
+      'templates/partials/tag-list.njk': '<ul>\n{% for tag in post.tags %}<li>{{ tag + }}</li>{% endfor %}\n</ul>\n',
+    });
+    const site = await build(root);
+    expect(site.stderr).toBe(
+      'templates/partials/tag-list.njk:2:40 error: template error: unexpected token: }} (while rendering /posts/second/ from posts/2024-03-06-second.md and 1 other page) — fix the template at this line; see "Templates and the theme" in the README for the variables each page has\n' +
+        'Build failed: 1 error, 0 warnings; the previous output was left as it was\n',
+    );
+    expect(site.code).toBe(1);
+    await expect(site.files()).rejects.toThrow(/ENOENT/);
+  });
+});
