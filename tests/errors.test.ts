@@ -27,7 +27,7 @@ describe('invalid sites: exact messages, exit codes, nothing written', () => {
   test('there is a case for every kind of mistake', () => {
     expect(cases).toEqual([
       'bad-dates', 'cpd-area', 'duplicate-urls', 'many-errors', 'missing-title', 'not-utf8', 'site-yaml',
-      'template-runtime', 'template-syntax', 'unknown-fields', 'unsafe-permalink', 'unsafe-slug', 'wrong-types', 'yaml-syntax',
+      'template-include-syntax', 'template-runtime', 'template-syntax', 'unknown-fields', 'unsafe-permalink', 'unsafe-slug', 'wrong-types', 'yaml-syntax',
     ]);
   });
 

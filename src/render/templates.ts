@@ -80,6 +80,25 @@ class PartialTag implements nunjucks.Extension {
   }
 }
 
+type GetTemplate = (name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: unknown) => unknown;
+
+/**
+ * Every template compiled as it is loaded. Otherwise a template pulled in by `{% include %}` is
+ * compiled when it first renders, and Nunjucks delivers its syntax error from a later task,
+ * where nothing can catch it: the build crashed with a stack trace instead of reporting the
+ * template's line. Compiled on load, the error is thrown while the page renders.
+ */
+function compileOnLoad(env: nunjucks.Environment): void {
+  // Nunjucks' own method, with its optional arguments shifted as it does them.
+  const load = (env.getTemplate as unknown as GetTemplate).bind(env);
+  const getTemplate: GetTemplate = (name, eagerCompile, parentName, ignoreMissing, cb) => {
+    if (typeof eagerCompile === 'function') return load(name, true, null, false, eagerCompile);
+    if (typeof parentName === 'function') return load(name, true, null, false, parentName);
+    return load(name, true, parentName, ignoreMissing, cb);
+  };
+  (env as unknown as { getTemplate: GetTemplate }).getTemplate = getTemplate;
+}
+
 export function createRenderer(options: RendererOptions): RenderPage {
   const { root, config } = options;
   const searchPaths = [path.join(root, 'templates'), BUILTIN_TEMPLATES];
@@ -89,6 +108,7 @@ export function createRenderer(options: RendererOptions): RenderPage {
     trimBlocks: true,
     lstripBlocks: true,
   });
+  compileOnLoad(env);
   const dates = dateFormats(config.language, config.timezone);
   env.addFilter('url', (url: unknown) => withBasePath(String(url ?? ''), config.basePath));
   // Both take site-relative URLs, as every URL in the template data is.
