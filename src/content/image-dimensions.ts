@@ -3,7 +3,7 @@
  * page does not jump as images arrive. Local files only (a folder post's own files, public/,
  * or files kept elsewhere in the site such as posts/images/); remote images are left alone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { imageSize } from 'image-size';
 import type { SourceFile } from '../types.js';
@@ -19,12 +19,60 @@ function siteRootOf(source: SourceFile): string {
   return path.resolve(path.dirname(source.absPath), ...Array<string>(depth).fill('..'));
 }
 
+/**
+ * What the file system said, kept until the current run of synchronous work ends (a batch of
+ * posts, a dev rebuild): posts that show the same image read it once, and a folder that is not
+ * there (no public/images/) answers for every file said to be in it without a look each. The next
+ * run looks again, so a file added meanwhile is found.
+ */
+interface Lookups {
+  /** Folder -> whether it exists. */
+  folders: Map<string, boolean>;
+  /** File -> its size, or undefined: missing, or not an image we can read. */
+  files: Map<string, Dimensions | undefined>;
+}
+
+let lookups: Lookups | undefined;
+
+function currentLookups(): Lookups {
+  if (!lookups) {
+    lookups = { folders: new Map(), files: new Map() };
+    queueMicrotask(() => {
+      lookups = undefined;
+    });
+  }
+  return lookups;
+}
+
+function isFolder(dir: string, known: Lookups): boolean {
+  let exists = known.folders.get(dir);
+  if (exists === undefined) {
+    try {
+      exists = statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+      exists = false; // e.g. a file where a folder was expected
+    }
+    known.folders.set(dir, exists);
+  }
+  return exists;
+}
+
+function dimensionsOfFile(file: string): Dimensions | undefined {
+  const known = currentLookups();
+  if (known.files.has(file)) return known.files.get(file);
+  const size = isFolder(path.dirname(file), known) ? readDimensions(file) : undefined;
+  known.files.set(file, size);
+  return size;
+}
+
 function readDimensions(file: string): Dimensions | undefined {
   let bytes: Buffer;
   try {
+    // A missing file (the link checker reports it) is told without an exception, which is slow.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     bytes = readFileSync(file);
   } catch {
-    return undefined; // missing: the link checker reports it
+    return undefined;
   }
   try {
     const size = imageSize(bytes);
@@ -60,8 +108,8 @@ export function localImageDimensions(siteUrl: string, source: SourceFile, postUr
   candidates.push(path.join(root, 'public', rel), path.join(root, rel));
   for (const file of candidates) {
     if (!file.startsWith(root + path.sep)) continue; // never read outside the site
-    const size = readDimensions(file);
-    if (size) return size;
+    const size = dimensionsOfFile(file);
+    if (size) return { ...size };
   }
   return undefined;
 }

@@ -2,11 +2,11 @@
  * Markdown -> HTML with markdown-it: CommonMark, tables, footnotes, heading anchors,
  * smart quotes and build-time highlighting. One instance per build; `render` is pure.
  */
-import MarkdownIt from 'markdown-it';
+import { createRequire } from 'node:module';
+import type { HLJSApi, LanguageFn } from 'highlight.js';
+import MarkdownIt, { type StateCore } from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
-import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
-import hljs from 'highlight.js/lib/common';
 import { slugify } from '../slug.js';
 import type { LinkRef } from '../types.js';
 
@@ -28,9 +28,84 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * highlight.js with the languages of its `lib/common` bundle (the same fences highlighted), each
+ * registered the first time a fence names it (with the languages it embeds): registering all of
+ * them costs each thread that renders Markdown ~20 ms at start, mostly for languages a site
+ * never uses. Loaded through require, for its CommonJS build: fences are highlighted synchronously. Our own instance, so that no other import of
+ * highlight.js can add languages to it. tests/content/markdown.test.ts checks this list against
+ * lib/common.
+ */
+const hljs = (require('highlight.js/lib/core') as HLJSApi).newInstance();
+
+/** Language -> its aliases, and the languages it highlights inside itself (`subLanguage`). */
+export const COMMON_LANGUAGES: Record<string, { aliases?: string[]; embeds?: string[] }> = {
+  xml: { aliases: ['html', 'xhtml', 'rss', 'atom', 'xjb', 'xsd', 'xsl', 'plist', 'wsf', 'svg'], embeds: ['css', 'javascript'] },
+  bash: { aliases: ['sh', 'zsh'] },
+  c: { aliases: ['h'] },
+  cpp: { aliases: ['cc', 'c++', 'h++', 'hpp', 'hh', 'hxx', 'cxx'] },
+  csharp: { aliases: ['cs', 'c#'] },
+  css: {},
+  markdown: { aliases: ['md', 'mkdown', 'mkd'], embeds: ['xml'] },
+  diff: { aliases: ['patch'] },
+  ruby: { aliases: ['rb', 'gemspec', 'podspec', 'thor', 'irb'] },
+  go: { aliases: ['golang'] },
+  graphql: { aliases: ['gql'] },
+  ini: { aliases: ['toml'] },
+  java: { aliases: ['jsp'] },
+  javascript: { aliases: ['js', 'jsx', 'mjs', 'cjs'], embeds: ['xml', 'css', 'graphql'] },
+  json: { aliases: ['jsonc', 'json5'] },
+  kotlin: { aliases: ['kt', 'kts', 'ktm', 'ktx'] },
+  less: {},
+  lua: { aliases: ['pluto'] },
+  makefile: { aliases: ['mk', 'mak', 'make'] },
+  // Perl embeds mojolicious, which lib/common does not have: left plain there too.
+  perl: { aliases: ['pl', 'pm'] },
+  objectivec: { aliases: ['mm', 'objc', 'obj-c', 'obj-c++', 'objective-c++'] },
+  php: {},
+  'php-template': { embeds: ['xml', 'php'] },
+  plaintext: { aliases: ['text', 'txt'] },
+  python: { aliases: ['py', 'gyp', 'ipython'] },
+  'python-repl': { aliases: ['pycon'], embeds: ['python'] },
+  r: {},
+  rust: { aliases: ['rs'] },
+  scss: {},
+  shell: { aliases: ['console', 'shellsession'], embeds: ['bash'] },
+  sql: {},
+  swift: {},
+  yaml: { aliases: ['yml'], embeds: ['ruby'] },
+  typescript: { aliases: ['ts', 'tsx', 'mts', 'cts'], embeds: ['xml', 'css', 'graphql'] },
+  vbnet: { aliases: ['vb'] },
+  wasm: {},
+};
+
+/** Lower-case name or alias -> language (highlight.js matches names case-insensitively). */
+const LANGUAGE_NAMES = new Map<string, string>();
+for (const [name, { aliases = [] }] of Object.entries(COMMON_LANGUAGES)) {
+  for (const key of [name, ...aliases]) LANGUAGE_NAMES.set(key, name);
+}
+
+const registered = new Set<string>();
+
+function register(name: string): void {
+  if (registered.has(name)) return;
+  registered.add(name);
+  hljs.registerLanguage(name, require(`highlight.js/lib/languages/${name}`) as LanguageFn);
+  for (const inner of COMMON_LANGUAGES[name].embeds ?? []) register(inner);
+}
+
+/** The language a fence's info string names, registered; undefined when we have none such. */
+function languageOf(name: string): string | undefined {
+  const language = LANGUAGE_NAMES.get(name.toLowerCase());
+  if (language) register(language);
+  return language;
+}
+
 function highlight(code: string, lang: string): string {
   const name = lang.trim().split(/\s+/)[0];
-  if (name && hljs.getLanguage(name)) {
+  if (name && languageOf(name)) {
     try {
       return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
     } catch {
@@ -38,6 +113,27 @@ function highlight(code: string, lang: string): string {
     }
   }
   return escapeHtml(code);
+}
+
+/**
+ * URLs that markdown-it's normalizeLink gives back unchanged: only characters it never escapes
+ * (letters, digits and `;/?:@&=+$,-_.!~*'()#`, no `%`), and either no scheme or host at all (no
+ * `:`, no leading `//`) or http(s) with a plain host name (no user or port; labels of 1-63
+ * letters, digits and hyphens; 255 characters at most). It parses and re-encodes every URL
+ * (~4 µs each); these skip it. tests/content/markdown.test.ts checks the claim against it.
+ */
+const PLAIN_PATH = /^(?!\/\/)[\w;/?@&=+$,.!~*'()#-]*$/;
+const PLAIN_WEB_URL = /^https?:\/\/([a-zA-Z0-9-]{1,63}(?:\.[a-zA-Z0-9-]{1,63})*)(?:[/?#][\w;/?:@&=+$,.!~*'()#-]*)?$/;
+
+function isNormalizedUrl(url: string): boolean {
+  if (PLAIN_PATH.test(url)) return true;
+  const web = PLAIN_WEB_URL.exec(url);
+  return web !== null && web[1].length <= 255;
+}
+
+/** markdown-it's link URL normalizer (percent-encoding, punycode hosts), with a fast path. */
+export function createNormalizeLink(normalizeLink: (url: string) => string): (url: string) => string {
+  return (url) => (isNormalizedUrl(url) ? url : normalizeLink(url));
 }
 
 /** `/x` -> `/blog/x`; leaves `//host`, absolute and relative URLs alone. */
@@ -48,12 +144,14 @@ export function withBasePath(url: string, basePath: string): string {
 
 export function createMarkdown(options: MarkdownOptions) {
   const md = new MarkdownIt({ html: true, typographer: true, linkify: false, highlight });
-  md.use(footnote);
-  md.use(anchor, {
-    slugify,
-    tabIndex: false,
-    permalink: anchor.permalink.headerLink({ safariReaderFix: true }),
+  md.normalizeLink = createNormalizeLink(md.normalizeLink);
+  // markdown-it's first step turns CR and CRLF into LF and NUL into U+FFFD with two regex passes
+  // over the whole text; sources come with LF already, so usually there is nothing to do.
+  md.core.ruler.at('normalize', (state) => {
+    if (state.src.includes('\r') || state.src.includes('\0')) state.src = state.src.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
   });
+  md.use(footnote);
+  md.core.ruler.push('folio_anchors', headingAnchors);
   const { basePath } = options;
 
   // Record links and images (for the link checker) with their lines, and make their URLs
@@ -105,6 +203,33 @@ export function createMarkdown(options: MarkdownOptions) {
       return copy;
     });
     return md.renderer.render(para, md.options, env);
+  }
+}
+
+/**
+ * Every heading gets an id from its text, unique in the page (`x`, `x-1`, `x-2`…), and its
+ * content becomes a link to itself: `<h2 id="x"><a class="header-anchor" href="#x"><span>…</span></a></h2>`
+ * (the span keeps Safari's reader view showing the heading). The same HTML as markdown-it-anchor's
+ * headerLink, which took ~7 µs a heading where this takes ~2; tests/content/markdown.test.ts
+ * compares the two.
+ */
+function headingAnchors(state: StateCore): void {
+  const used = new Set<string>();
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'heading_open') continue;
+    const inline = tokens[i + 1];
+    const children = inline.children ?? [];
+    let text = '';
+    for (const child of children) if (child.type === 'text' || child.type === 'code_inline') text += child.content;
+    const slug = slugify(text);
+    let id = slug;
+    for (let n = 1; used.has(id); n++) id = `${slug}-${n}`;
+    used.add(id);
+    tokens[i].attrSet('id', id);
+    const linkOpen = new state.Token('link_open', 'a', 1);
+    linkOpen.attrs = [['class', 'header-anchor'], ['href', `#${id}`]];
+    inline.children = [linkOpen, new state.Token('span_open', 'span', 1), ...children, new state.Token('span_close', 'span', -1), new state.Token('link_close', 'a', -1)];
   }
 }
 

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { build, cleanTemp, FIXTURES, post, writeSite } from '../helpers.js';
+import { closeAll, startFixture } from '../dev/dev-helpers.js';
 
+afterEach(closeAll);
 afterAll(cleanTemp);
 
 const IMAGES = path.join(FIXTURES, 'theme-site', 'posts', '2024-03-02-learning-in-the-open');
@@ -92,5 +94,54 @@ describe('images carry their real width and height', () => {
     const site = await build(root);
     expect(site.code).toBe(0);
     expect(await site.read('posts/c/index.html')).toContain(`<img src="${escape}" alt="Escape">`);
+  });
+
+  test('many posts sharing an image, and missing ones, each read once per batch: all sized right', async () => {
+    const files: Record<string, string | Buffer> = { 'public/images/wide.jpg': await jpeg(), 'posts/images/cycle.png': await png() };
+    for (let i = 1; i <= 120; i++) {
+      const n = String(i).padStart(3, '0');
+      files[`posts/2024-01-05-p${n}.md`] = post(
+        { title: `P${n}` },
+        `![Wide](/images/wide.jpg) ![Gone](/images/gone-${i % 7}.jpg)\n\n<img src="/posts/images/cycle.png" alt="Cycle">\n`,
+      );
+    }
+    const root = await writeSite(files);
+    const site = await build(root);
+    expect(site.code).toBe(0);
+    for (const n of ['001', '060', '120']) {
+      const html = await site.read(`posts/p${n}/index.html`);
+      expect(html).toContain('<img src="/images/wide.jpg" alt="Wide" width="1200" height="800">');
+      expect(html).toMatch(/<img src="\/images\/gone-\d\.jpg" alt="Gone">/);
+      expect(html).toContain('<img src="/posts/images/cycle.png" alt="Cycle" width="640" height="300">');
+    }
+  });
+
+  test('an image added after a build is found by the next build in the same process', async () => {
+    const root = await writeSite({ 'posts/2024-01-05-d.md': post({ title: 'D' }, '![Later](/images/later.png)\n') });
+    const first = await build(root);
+    expect(first.code).toBe(0);
+    expect(await first.read('posts/d/index.html')).toContain('<img src="/images/later.png" alt="Later">');
+    await mkdir(path.join(root, 'public', 'images'), { recursive: true });
+    await writeFile(path.join(root, 'public', 'images', 'later.png'), await png());
+    const second = await build(root);
+    expect(second.code).toBe(0);
+    expect(await second.read('posts/d/index.html')).toContain('<img src="/images/later.png" alt="Later" width="640" height="300">');
+  });
+
+  test('folio dev: an image added while it runs is sized when the post is saved again', async () => {
+    const dev = await startFixture();
+    const page = async (text: string) => {
+      for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+        const reply = await dev.get('/blog/posts/pictures/');
+        if (reply.status === 200 && reply.body.includes(text)) return reply.body;
+      }
+      throw new Error(`/blog/posts/pictures/ never showed ${text}`);
+    };
+    const pictures = (words: string) => post({ title: 'Pictures' }, `${words}\n\n![A cycle](/images/cycle.png)\n`);
+    await dev.write('posts/2024-06-01-pictures.md', pictures('Before the image.'));
+    expect(await page('Before the image.')).toContain('<img src="/blog/images/cycle.png" alt="A cycle">');
+    await dev.write('public/images/cycle.png', await png());
+    await dev.write('posts/2024-06-01-pictures.md', pictures('After the image.'));
+    expect(await page('After the image.')).toContain('<img src="/blog/images/cycle.png" alt="A cycle" width="640" height="300">');
   });
 });
