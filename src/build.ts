@@ -236,12 +236,11 @@ export async function renderRoutes(
   render: ReturnType<typeof createRenderer>,
   out: PageOutput,
   diag: Diagnostics,
-  pooled?: { pool: BuildPool; renderer: RendererOptions },
   made?: MadePages,
 ): Promise<string[]> {
   const isMade = (r: Route) => made !== undefined && r.kind === 'page' && r.source !== undefined && made.sources.has(r.source);
   const todo = made ? routes.filter((r) => !isMade(r)) : routes;
-  const problems = await renderPages(todo, render, out, pooled);
+  const problems = await renderPages(todo, render, out);
   const problemOf = new Map(todo.map((r, i) => [r, problems[i]]));
   const inOrder = routes.map((r) => (isMade(r) ? made!.problems.get(r.source!) : problemOf.get(r)));
   diag.add(mergeTemplateProblems(inOrder.filter((p): p is Problem => p !== undefined)));
@@ -296,13 +295,14 @@ export async function buildSite(options: BuildOptions, writer?: Writer): Promise
     return { renderer, folder: out.folder, render: createRenderer(renderer) };
   };
   const { site, diag, bodies, target } = await beginSite(options, timer, pool, pages);
-  const { renderer, render } = target!;
+  const { render } = target!;
   // Post pages are made with their bodies, in the threads and here; the other pages list posts, and wait.
   const early = bodies ? await timer.time('markdown', () => finishPosts(bodies, out, diag)) : undefined;
-  await pool.parsingDone();
+  // Every body is in: the threads have nothing more to do.
+  await pool.close();
   const routes = await timer.time('route', () => encodeFiles(routeSite(site, diag)));
   out.total = routes.length + site.assets.length;
-  const written = await timer.time('render', () => renderRoutes(routes, render, out, diag, { pool, renderer }, early));
+  const written = await timer.time('render', () => renderRoutes(routes, render, out, diag, early));
   if (early) written.push(...early.written);
   await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
   if (options.strict) diag.promoteWarnings();

@@ -40,17 +40,10 @@ function workerFile(): string {
   return existsSync(beside) ? beside : path.resolve(here, '..', 'lib', 'worker.js');
 }
 
-export type TaskName = 'renderPosts' | 'renderBatch';
+export type TaskName = 'renderPosts';
 
-/** Batches waiting in each worker, so that none idles while the main thread is busy. */
-const QUEUED_PER_WORKER = 2;
-/**
- * With one worker (a 2-core machine) rendering there saves no time: the worker must first
- * receive the posts (structured clone), compile the templates and warm up its own JIT, which
- * costs about what it takes off the main thread (4,000 posts: render 1.3-2.0 s either way,
- * 0.4-0.9 s more CPU). With more workers the main thread's share shrinks and it pays.
- */
-const MIN_WORKERS_TO_RENDER = 2;
+/** Batches in each worker at once: enough that none idles, few enough to leave some for the main thread. */
+export const QUEUED_PER_WORKER = 2;
 const WORKER_HEAP_MB = 128;
 
 /**
@@ -61,8 +54,6 @@ export function isPoolRefusal(e: unknown): boolean {
   const err = e as { name?: string; code?: string };
   return err?.name === 'DataCloneError' || err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class BuildPool {
   private pool: Piscina | undefined;
@@ -99,51 +90,9 @@ export class BuildPool {
     return this.pool?.options.maxThreads ?? 0;
   }
 
-  /** Whether the render stage hands post pages to the threads (see MIN_WORKERS_TO_RENDER). */
-  get rendersPages(): boolean {
-    return this.workers >= MIN_WORKERS_TO_RENDER;
-  }
-
-  /** The parse stage is over: threads that will not render are closed, their memory freed. */
-  async parsingDone(): Promise<void> {
-    if (!this.rendersPages) await this.close();
-  }
-
   run<T, R>(name: TaskName, task: T): Promise<R> {
     if (!this.pool) throw new Error('BuildPool.run before start');
     return this.pool.run(task, { name }) as Promise<R>;
-  }
-
-  /**
-   * Does batches 0 … count-1 in the worker threads and on the main thread at once, each taking
-   * the next batch from one queue as it becomes free, so the faster does more. `inWorker(i)`
-   * sends batch i to a worker (and stores its result); `here(i)` does it on the main thread,
-   * which first does `before` (work only it can do), pausing now and then so that the workers'
-   * finished batches are collected and new ones handed out.
-   */
-  async share(count: number, inWorker: (i: number) => Promise<void>, here: (i: number) => void | Promise<void>, before?: () => Promise<void>): Promise<void> {
-    let next = 0;
-    const feedWorkers = async () => {
-      while (next < count) await inWorker(next++);
-    };
-    const slots = this.workers * QUEUED_PER_WORKER;
-    const workers = Array.from({ length: slots }, feedWorkers);
-    await before?.();
-    while (next < count) {
-      await here(next++);
-      await nextTurn();
-    }
-    await Promise.all(workers);
-  }
-
-  /** Lets finished batches be collected during long main-thread work; call it often. */
-  static pauseEvery(ms: number): () => Promise<void> {
-    let last = performance.now();
-    return async () => {
-      if (performance.now() - last < ms) return;
-      await nextTurn();
-      last = performance.now();
-    };
   }
 
   async close(): Promise<void> {

@@ -16,11 +16,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../src/cli.js';
 import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
-import { PageOutput } from '../src/output/page-output.js';
-import { MemoryWriter } from '../src/output/writer.js';
 import { BuildPool, isPoolRefusal, POOL_MIN_FILES, workerThreads } from '../src/pool.js';
-import { renderPages } from '../src/render/render-pages.js';
-import { createRenderer } from '../src/render/templates.js';
+import { PostQueue } from '../src/content/parse-pool.js';
 import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
 
 afterAll(cleanTemp);
@@ -199,18 +196,24 @@ describe('problems found in worker threads', () => {
 });
 
 describe('batches the threads cannot take are done on the main thread', () => {
-  test('a page whose data cannot cross threads (a function) renders on the main thread', async () => {
-    const root = await writeSite({ 'templates/greeting.njk': '<p>{{ greet("reader") }}</p>' });
-    const renderer = { root, config: parseConfig('', new Diagnostics()), globals: {} };
-    const route = { kind: 'page' as const, url: '/posts/hello/', template: 'greeting.njk', source: 'posts/hello.md', data: { greet: (n: string) => `Hello, ${n}` } };
-    await using pool = new BuildPool(2);
+  test('a batch whose data cannot cross threads is rendered on the main thread instead', async () => {
+    const config = parseConfig('', new Diagnostics());
+    await using pool = new BuildPool(1);
     expect(pool.start(1)).toBe(true);
-    const writer = new MemoryWriter();
-    await using out = new PageOutput(writer, 1);
-    const problems = await renderPages([route], createRenderer(renderer), out, { pool, renderer });
-    await out.finish([]);
-    expect(problems).toEqual([undefined]);
-    expect(writer.files.get('posts/hello/index.html')).toBe('<p>Hello, reader</p>');
+    const queue = new PostQueue(pool, config);
+    const job = (n: number, extra?: unknown) => ({
+      source: { path: `posts/p${n}.md`, absPath: `/nowhere/posts/p${n}.md`, kind: 'post' as const, ...(extra ? { extra } : {}) },
+      body: `Post *${n}*.`,
+      bodyLine: 5,
+      url: `/posts/p${n}/`,
+    });
+    // A function cannot be cloned into a worker: the queue must not lose that batch.
+    queue.addAlone(job(1, () => 'not cloneable'), null);
+    queue.close();
+    const finished = [];
+    for (let done = await queue.next(); done; done = await queue.next()) finished.push(...done);
+    expect(finished.map((f) => [f.index, f.body.html])).toEqual([[0, '<p>Post <em>1</em>.</p>\n']]);
+    expect(queue.problemsInOrder()).toEqual([]);
   });
 
   test('a worker out of memory and uncloneable data count as refusals; other errors do not', async () => {

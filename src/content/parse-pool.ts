@@ -11,10 +11,9 @@
  * the main thread idling while the workers parse, and the workers idling while it renders.
  */
 import type { Problem } from '../errors.js';
-import { BuildPool, isPoolRefusal } from '../pool.js';
-import type { PostBatch, PostInBatch } from '../render/post-batch.js';
+import { BuildPool, isPoolRefusal, QUEUED_PER_WORKER } from '../pool.js';
+import type { MadePage, PostBatch, PostInBatch } from '../render/post-batch.js';
 import type { RendererOptions, RenderPage } from '../render/templates.js';
-import type { RenderedInWorker } from '../render/render-worker.js';
 import type { Post, SeriesNav, SiteConfig } from '../types.js';
 import { detached } from './parse-worker.js';
 import type { PostBody, PostBodyJob } from './posts.js';
@@ -35,7 +34,7 @@ export interface FinishedPost {
   index: number;
   body: PostBody;
   /** The post's page, when it has one: written by a worker, or to be written, or its problem. */
-  page?: RenderedInWorker;
+  page?: MadePage;
 }
 
 interface Batch {
@@ -65,8 +64,7 @@ export class PostQueue {
     private readonly pool: BuildPool,
     private readonly config: SiteConfig,
     private readonly pages?: PageTarget,
-    /** Batches in each worker at once: enough that none idles, few enough to leave some for the main thread. */
-    private readonly perWorker = 2,
+    private readonly perWorker = QUEUED_PER_WORKER,
   ) {}
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Writing one file under a folder, making its folders first: used by FsWriter (main thread)
  * and by worker threads that render pages straight into the writer's temporary folder
- * (render-worker.ts). Synchronous on purpose: a page is a few kilobytes, and the promise API
+ * (render/post-batch.ts). Synchronous on purpose: a page is a few kilobytes, and the promise API
  * costs three thread-pool round trips per file (open, write, close) — at 4,000 pages about
  * 0.2 s more CPU than the system calls themselves, on a machine whose cores are all busy.
  */

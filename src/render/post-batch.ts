@@ -15,8 +15,10 @@ import { renderPostBody, type ParseContext, type PostBody, type PostBodyJob } fr
 import { isProblem } from '../yaml.js';
 import { postPageRoute } from './routes.js';
 import { createRenderer, type RendererOptions, type RenderPage } from './templates.js';
-import type { Post, SeriesNav, SiteConfig } from '../types.js';
-import type { RenderedInWorker } from './render-worker.js';
+import type { Page, Post, SeriesNav, SiteConfig } from '../types.js';
+
+/** A page made in a batch: written into the batch's folder, or returned, or its template problem. */
+export type MadePage = Page | Problem | 'written';
 
 export interface PostBatch {
   config: SiteConfig;
@@ -40,7 +42,7 @@ export interface PostInBatch {
   /** The body's problems, in the order they were found. */
   problems: Problem[];
   /** The page: written (into the batch's folder), returned, or its template problem. */
-  page?: RenderedInWorker;
+  page?: MadePage;
 }
 
 // One Markdown renderer and one template environment per thread and site (a worker lives for one build).
