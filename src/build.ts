@@ -285,10 +285,15 @@ async function finishPosts(bodies: PendingBodies, out: PageOutput, diag: Diagnos
  * Builds the site. Throws SiteError (every problem found) when anything is wrong;
  * the previous output is then left exactly as it was.
  */
-export async function buildSite(options: BuildOptions, writer?: Writer): Promise<BuildResult> {
+/**
+ * `threads`: worker threads the caller started already (the CLI starts them before it loads
+ * this module, so that they load theirs meanwhile); the caller closes them.
+ */
+export async function buildSite(options: BuildOptions, writer?: Writer, threads?: BuildPool): Promise<BuildResult> {
   const timer = new Timer();
   if (!writer) await checkOutputFolder(options.root, options.out);
-  await using pool = new BuildPool(options.workers);
+  await using ownPool = threads ? undefined : new BuildPool(options.workers);
+  const pool = threads ?? ownPool!;
   await using out = new PageOutput(writer ?? new FsWriter(options.out), 0, options.onProgress);
   const pages = (config: SiteConfig): PageTarget => {
     const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts } };

@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { buildSite } from './build.js';
 import { formatProblem, SiteError, UsageError, type Problem } from './errors.js';
 import { MemoryWriter } from './output/writer.js';
-import { PACKAGE_ROOT } from './render/templates.js';
+import { PACKAGE_ROOT } from './package-root.js';
+import { BuildPool } from './pool.js';
+import { countMarkdownFiles } from './content/source.js';
 import { ProgressLine, wantsProgress } from './progress.js';
 
 export interface CliIO {
@@ -229,7 +230,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     const started = performance.now();
     const checking = command === 'check';
     const progress = wantsProgress(io.stderrIsTTY, io.env) ? new ProgressLine(io.stderr, started) : undefined;
-    const result = await buildSite({ ...options, onProgress: progress?.update }, checking ? new MemoryWriter() : undefined).finally(() => progress?.clear());
+    // A large site's worker threads start loading their modules now, while this thread loads the build's.
+    await using threads = new BuildPool(options.workers);
+    threads.start(await countMarkdownFiles(root));
+    const { buildSite } = await import('./build.js');
+    const result = await buildSite({ ...options, onProgress: progress?.update }, checking ? new MemoryWriter() : undefined, threads).finally(() => progress?.clear());
     for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
     if (v.timings) {
       for (const t of result.timings) io.stderr(`  ${t.stage.padEnd(12)} ${(t.ms / 1000).toFixed(3)} s\n`);

@@ -61,6 +61,17 @@ function remember<T>(memos: Map<string, Map<number, T>>, key: string, instant: D
 const wallClocks = new Map<string, Map<number, Readonly<WallClock>>>();
 
 export function wallClock(instant: Date, timeZone: string): Readonly<WallClock> {
+  // The default zone needs no Intl (formatToParts takes microseconds a date).
+  if (timeZone === 'UTC') {
+    return {
+      year: instant.getUTCFullYear(),
+      month: instant.getUTCMonth() + 1,
+      day: instant.getUTCDate(),
+      hour: instant.getUTCHours(),
+      minute: instant.getUTCMinutes(),
+      second: instant.getUTCSeconds(),
+    };
+  }
   return remember(wallClocks, timeZone, instant, () => {
     const out: Record<string, number> = {};
     for (const p of partsFormatter(timeZone).formatToParts(instant)) {

@@ -77,6 +77,9 @@ export class BuildPool {
       // without a limit each worker reached 300 MB on a 16,000-post site. A batch too big for the
       // limit (huge posts) ends the worker, and the batch is done on the main thread instead.
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      // Not 'sync' (the default): that stops a waiting worker's event loop, so the modules it
+      // starts loading at once (worker.ts) would wait for the first task.
+      atomics: 'disabled',
     });
     return true;
   }

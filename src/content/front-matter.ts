@@ -23,12 +23,31 @@ function ownCopy(slice: string): string {
   return (' ' + slice).slice(1);
 }
 
+/**
+ * Where the front matter block ends: just after its closing `---`, or the text's length when
+ * the text does not start with a closed block (gray-matter then gets all of it, as always).
+ */
+function frontMatterEnd(text: string): number {
+  if (!text.startsWith('---') || text[3] === '-') return text.length;
+  const close = text.indexOf('\n---', 3);
+  return close === -1 ? text.length : close + 4;
+}
+
+/** The body after a block's closing `---`, as gray-matter takes it: one line end skipped. */
+function afterBlock(rest: string): string {
+  if (rest[0] === '\r') rest = rest.slice(1);
+  return rest[0] === '\n' ? rest.slice(1) : rest;
+}
+
 export function parseFrontMatter(text: string, file: string): FrontMatter | Problem {
   let parsed: ParsedYaml | Problem | undefined;
   let result;
+  // Only the block goes through gray-matter: it copies all of its input into a Buffer, and a
+  // post is mostly body.
+  const end = frontMatterEnd(text);
   try {
     // An options object is always passed: without one gray-matter caches and shares results.
-    result = matter(text, {
+    result = matter(end === text.length ? text : text.slice(0, end), {
       engines: {
         yaml: (matterText: string) => {
           const src = ownCopy(matterText);
@@ -48,13 +67,14 @@ export function parseFrontMatter(text: string, file: string): FrontMatter | Prob
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { severity: 'error', file, line: 2, message: 'front matter must be a mapping of fields (key: value)', hint: 'write e.g. title: "My post" on its own line' };
   }
-  const headLength = text.length - result.content.length;
+  const body = end === text.length ? result.content : result.content + afterBlock(text.slice(end));
+  const headLength = text.length - body.length;
   let bodyLine = 1;
   for (let i = 0; i < headLength; i++) if (text.charCodeAt(i) === 10) bodyLine++;
   const yaml = parsed;
   return {
     data: data as Record<string, unknown>,
-    body: result.content,
+    body,
     bodyLine,
     positionOf: yaml ? (key, value) => yaml.positionOf(Array.isArray(key) ? key : [key], value) : NO_POSITIONS,
   };

@@ -34,6 +34,14 @@ export async function listFolder(dir: string): Promise<Map<string, string>> {
   return found;
 }
 
+/** How many Markdown files posts/ and series/ hold (to decide on worker threads before reading them). */
+export async function countMarkdownFiles(root: string): Promise<number> {
+  const folders = await Promise.all([listFolder(path.join(root, 'posts')), listFolder(path.join(root, 'series'))]);
+  let n = 0;
+  for (const files of folders) for (const rel of files.keys()) if (rel.endsWith('.md')) n++;
+  return n;
+}
+
 async function listFiles(root: string, folder: string, diag: Diagnostics): Promise<string[]> {
   let entries;
   try {

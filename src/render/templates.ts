@@ -13,8 +13,9 @@ import { absoluteUrl } from './feeds.js';
 import { slugify } from '../slug.js';
 import type { Page, Route, SiteConfig } from '../types.js';
 
-/** The package's own folder: built-in templates/ and public/ live there. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { PACKAGE_ROOT } from '../package-root.js';
+
+export { PACKAGE_ROOT };
 export const BUILTIN_TEMPLATES = path.join(PACKAGE_ROOT, 'templates');
 export const BUILTIN_PUBLIC = path.join(PACKAGE_ROOT, 'public');
 
