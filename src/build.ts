@@ -16,8 +16,8 @@ import { BuildPool } from './pool.js';
 import { renderPages } from './render/render-pages.js';
 import { PageOutput } from './output/page-output.js';
 import { collectSite, isBuilt } from './collect/site.js';
-import { routeSite } from './render/routes.js';
-import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions } from './render/templates.js';
+import { postPageRoute, routeSite } from './render/routes.js';
+import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions, type RenderPage } from './render/templates.js';
 import { isProblem } from './yaml.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
@@ -177,10 +177,9 @@ function queueHeld(site: Site, { queue, posts, held }: PendingBodies, isBuilt: (
 /** Waits for every body and assigns it to its post; the bodies' problems go to `diag`, in source order. */
 async function completeBodies({ queue, posts }: PendingBodies, diag: Diagnostics, onPost?: (post: Post, finished: FinishedPost) => void | Promise<void>): Promise<void> {
   for (let done = await queue.next(); done; done = await queue.next()) {
-    for (const finished of done) {
-      const post = Object.assign(posts[finished.index], finished.body);
-      await onPost?.(post, finished);
-    }
+    // Every body of the batch first: a series part's page may show the other parts'.
+    for (const finished of done) Object.assign(posts[finished.index], finished.body);
+    for (const finished of done) await onPost?.(posts[finished.index], finished);
   }
   diag.add(queue.problemsInOrder());
 }
@@ -267,9 +266,10 @@ interface MadePages {
  * The Markdown stage of a threaded build: the posts' bodies as the threads finish them, with
  * their pages (written by a worker, or to be written here).
  */
-async function finishPosts(bodies: PendingBodies, out: PageOutput, diag: Diagnostics): Promise<MadePages> {
+async function finishPosts(site: Site, bodies: PendingBodies, render: RenderPage, out: PageOutput, diag: Diagnostics): Promise<MadePages> {
   const made: MadePages = { sources: new Set(), written: [], problems: new Map() };
-  await completeBodies(bodies, diag, async (post, { page }) => {
+  await completeBodies(bodies, diag, async (post, finished) => {
+    const page = finished.pageHere ? render(postPageRoute(site, post)) : finished.page;
     if (page === undefined) return;
     made.sources.add(post.source);
     if (isProblem(page)) return void made.problems.set(post.source, page);
@@ -302,7 +302,7 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   const { site, diag, bodies, target } = await beginSite(options, timer, pool, pages);
   const { render } = target!;
   // Post pages are made with their bodies, in the threads and here; the other pages list posts, and wait.
-  const early = bodies ? await timer.time('markdown', () => finishPosts(bodies, out, diag)) : undefined;
+  const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, render, out, diag)) : undefined;
   // Every body is in: the threads have nothing more to do.
   await pool.close();
   const routes = await timer.time('route', () => encodeFiles(routeSite(site, diag)));

@@ -35,6 +35,8 @@ export interface FinishedPost {
   body: PostBody;
   /** The post's page, when it has one: written by a worker, or to be written, or its problem. */
   page?: MadePage;
+  /** The post has a page and it is not made yet: the main thread makes it. */
+  pageHere?: boolean;
 }
 
 interface Batch {
@@ -133,12 +135,23 @@ export class PostQueue {
 
   private task(batch: Batch, inWorker: boolean): PostBatch {
     const { renderer, folder } = this.pages ?? {};
+    const pagesThere = !inWorker || this.mainIsBehind();
     return {
       config: this.config,
       jobs: batch.jobs,
       // The main thread's pages come back to it, to go through the build's output.
-      pages: batch.posts && renderer ? { renderer, folder: inWorker ? folder : undefined, posts: batch.posts, seriesNav: batch.seriesNav ?? [] } : undefined,
+      pages: batch.posts && renderer && pagesThere ? { renderer, folder: inWorker ? folder : undefined, posts: batch.posts, seriesNav: batch.seriesNav ?? [] } : undefined,
     };
+  }
+
+  /**
+   * Whether a worker should make the pages of its next batch too. The main thread makes them
+   * otherwise, as the bodies come back: it has its templates warm, while a worker would have to
+   * warm up Nunjucks as well as markdown-it (on 2 cores, making pages in the worker cost 0.15 s
+   * more at 4,000 posts). With several workers the main thread can fall behind: then they do.
+   */
+  private mainIsBehind(): boolean {
+    return this.pool.workers >= 2 && this.finished.length >= this.pool.workers;
   }
 
   private async hereRunner(): Promise<(batch: PostBatch) => PostInBatch[]> {
@@ -173,7 +186,7 @@ export class PostQueue {
   private results(batch: Batch, results: PostInBatch[]): FinishedPost[] {
     return results.map((r, k) => {
       this.problems[batch.indices[k]] = r.problems;
-      return { index: batch.indices[k], body: r.body, page: r.page };
+      return { index: batch.indices[k], body: r.body, page: r.page, pageHere: r.page === undefined && Boolean(batch.posts?.[k]) };
     });
   }
 
