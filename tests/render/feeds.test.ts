@@ -10,6 +10,8 @@ import { parseAtomFeed, parseFeed, parseJsonFeed } from 'feedsmith';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, cleanTemp, copyFixture, post, REPO_ROOT, runCli, tempDir, writeSite, type BuiltSite } from '../helpers.js';
+import fc from 'fast-check';
+import { urlResolver } from '../../src/render/feeds.js';
 
 afterAll(cleanTemp);
 
@@ -395,5 +397,33 @@ describe('the example blog in this repository', () => {
       expect(u.loc).toMatch(/^https?:\/\//);
       expect(u.lastmod).toMatch(RFC3339);
     }
+  });
+});
+
+describe('URLs made absolute for feed readers', () => {
+  // What the plain URL API makes of a value (the resolver's slow path, and its fast paths' reference).
+  const byUrlApi = (value: string, page: string) => new URL(value.replace(/&amp;/g, '&'), page).href.replace(/&/g, '&amp;');
+
+  test('fragments and root-relative paths resolved by hand agree with new URL() for any value and page', () => {
+    const pages = fc.constantFrom('https://example.org/posts/x/', 'https://Example.ORG:443/blog/posts/a-b/', 'http://localhost:4000/p/q', 'https://example.org/posts/x/#top');
+    const values = fc
+      .array(fc.constantFrom('#', '/', '//', '.', '..', '-', '_', '~', 'a', 'Z', '9', '%20', ' ', '?', '&amp;', 'é', ':'), { minLength: 1, maxLength: 10 })
+      .map((p) => p.join(''))
+      .filter((v) => !/^[a-z][a-z0-9+.-]*:/i.test(v));
+    fc.assert(
+      fc.property(pages, values, (page, value) => {
+        let expected: string;
+        try {
+          expected = byUrlApi(value, page);
+        } catch {
+          expected = value;
+        }
+        expect(urlResolver(page)(value)).toBe(expected);
+      }),
+      { numRuns: Number(process.env.FOLIO_PROPERTY_RUNS ?? 1000), seed: Number(process.env.FOLIO_PROPERTY_SEED ?? 42) },
+    );
+    expect(urlResolver('https://example.org/blog/posts/x/')('#notes')).toBe('https://example.org/blog/posts/x/#notes');
+    expect(urlResolver('https://example.org/blog/posts/x/')('/blog/images/a.jpg')).toBe('https://example.org/blog/images/a.jpg');
+    expect(urlResolver('https://example.org/blog/posts/x/')('/blog/a/../b/')).toBe('https://example.org/blog/b/');
   });
 });
