@@ -19,7 +19,7 @@ const NO_POSITIONS = () => undefined;
  * front matter are slices of it, and they live as long as the post (the whole site). V8 makes
  * a flat copy when a concatenation is sliced.
  */
-function ownCopy(slice: string): string {
+export function ownCopy(slice: string): string {
   return (' ' + slice).slice(1);
 }
 

@@ -15,7 +15,7 @@ import { BuildPool, isPoolRefusal, QUEUED_PER_WORKER } from '../pool.js';
 import type { MadePage, PostBatch, PostInBatch } from '../render/post-batch.js';
 import type { RendererOptions, RenderPage } from '../render/templates.js';
 import type { Post, SeriesNav, SiteConfig } from '../types.js';
-import { detached } from './parse-worker.js';
+import { detachedBody } from './parse-worker.js';
 import type { PostBody, PostBodyJob } from './posts.js';
 
 const BATCH_SIZE = 50;
@@ -115,7 +115,7 @@ export class PostQueue {
       if (ready) return ready;
       const batch = this.waiting.pop();
       if (batch) {
-        const results = (await this.hereRunner())(this.task(batch, false)).map((r) => ({ ...r, body: detached(r.body) }));
+        const results = (await this.hereRunner())(this.task(batch, false)).map((r) => ({ ...r, body: detachedBody(r.body) }));
         // Lets the workers' finished batches in, and hands them more.
         await nextTurn();
         return this.results(batch, results);
@@ -174,7 +174,7 @@ export class PostQueue {
           if (!isPoolRefusal(error)) return this.fail(error);
           try {
             const results = (await this.hereRunner())(this.task(batch, false));
-            this.done(batch, results.map((r) => ({ ...r, body: detached(r.body) })));
+            this.done(batch, results.map((r) => ({ ...r, body: detachedBody(r.body) })));
           } catch (e) {
             this.fail(e);
           }

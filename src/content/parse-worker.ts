@@ -5,6 +5,7 @@
  */
 import type { Diagnostics } from '../errors.js';
 import { createMarkdown } from './markdown.js';
+import { ownCopy } from './front-matter.js';
 import { parsePost, parseSeriesMeta, type ParseContext, type PostBody } from './posts.js';
 import type { Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
@@ -26,11 +27,30 @@ export function parseJob(job: ParseJob, ctx: ParseContext): Parsed {
 }
 
 /**
- * The result as fresh, flat strings. Strings made while parsing are ropes of pieces and slices
+ * The result with its own strings. Strings made while parsing are ropes of pieces and slices
  * of the source text (V8 keeps both alive through them): kept as they are, a parsed site takes
- * twice the memory. Results from a worker thread arrive copied anyway; on the main thread they
- * are copied here.
+ * twice the memory. Results from a worker thread arrive copied anyway; on the main thread the
+ * strings made from the body are copied here (a post's front matter fields are read from a copy
+ * of the front matter already: see parseFrontMatter).
  */
-export function detached<T extends Parsed | PostBody>(parsed: T): T {
-  return structuredClone(parsed);
+export function detached<T extends Parsed>(parsed: T): T {
+  if (parsed === undefined) return parsed;
+  if (!('links' in parsed)) return structuredClone(parsed);
+  return Object.assign(parsed, detachedBody(parsed));
+}
+
+/** A post body's strings, copied off the source text and flat. */
+export function detachedBody(body: PostBody): PostBody {
+  return {
+    summary: ownCopy(body.summary),
+    excerptHtml: ownCopy(body.excerptHtml),
+    html: ownCopy(body.html),
+    words: body.words,
+    readingMinutes: body.readingMinutes,
+    links: body.links.map((link) => {
+      const copy = { ...link, href: ownCopy(link.href) };
+      if (link.alt !== undefined) copy.alt = ownCopy(link.alt);
+      return copy;
+    }),
+  };
 }
