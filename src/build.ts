@@ -2,6 +2,10 @@
  * The pipeline, one stage a line:
  *   loadSite()  = config -> load -> parse -> collect
  *   buildSite() = loadSite -> route -> render -> check links -> write
+ * With worker threads (large sites) "parse" reads only the front matter, and a stage
+ * "markdown" between collect and route renders the bodies in batches on every thread and makes
+ * each post's page as its batch comes back (content/parse-pool.ts, render/post-batch.ts); route
+ * and render then do the pages that list posts.
  * Rendered pages go straight into the writer's staging (never the whole site in memory);
  * the write stage adds the assets and commits — or nothing is kept, if anything went wrong.
  */
