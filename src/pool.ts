@@ -86,10 +86,6 @@ export class BuildPool {
     return true;
   }
 
-  get running(): boolean {
-    return this.pool !== undefined;
-  }
-
   /** Worker threads running (besides the main thread). */
   get workers(): number {
     return this.pool?.options.maxThreads ?? 0;
