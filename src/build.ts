@@ -305,6 +305,8 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   };
   const { site, diag, bodies, target } = await beginSite(options, timer, pool, pages);
   const { render } = target!;
+  // What is known so far (the post pages and assets); routing adds the pages that list posts.
+  out.total = site.posts.length + site.assets.length;
   // Post pages are made with their bodies, in the threads and here; the other pages list posts, and wait.
   const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, render, out, diag)) : undefined;
   // Every body is in: the threads have nothing more to do.

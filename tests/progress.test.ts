@@ -1,6 +1,11 @@
 /** The progress line: only on a terminal, only outside CI, only for builds longer than a second. */
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { buildSite } from '../src/build.js';
+import { MemoryWriter } from '../src/output/writer.js';
 import { PROGRESS_AFTER_MS, ProgressLine, wantsProgress } from '../src/progress.js';
+import { cleanTemp, post, writeSite } from './helpers.js';
+
+afterAll(cleanTemp);
 
 function lineWithClock() {
   let now = 0;
@@ -48,5 +53,24 @@ describe('wantsProgress', () => {
     expect(wantsProgress(true, { CI: '1' })).toBe(false);
     expect(wantsProgress(false, {})).toBe(false);
     expect(wantsProgress(undefined, {})).toBe(false);
+  });
+});
+
+describe('progress reported by a build', () => {
+  test('a build on worker threads reports posts parsed, then files written out of a total that is never behind', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 120; i++) files[`posts/2024-01-${String((i % 28) + 1).padStart(2, '0')}-p${i}.md`] = post({ title: `Post ${i}`, ...(i % 4 ? {} : { series: 'S', series_part: i / 4 }) }, `Body of post ${i}.\n`);
+    const root = await writeSite(files);
+    const reports: { stage: string; done: number; total: number }[] = [];
+    const result = await buildSite({ root, out: '/nowhere', drafts: false, future: false, strict: false, workers: 1, onProgress: (p) => reports.push({ ...p }) }, new MemoryWriter());
+    const writes = reports.filter((r) => r.stage === 'write');
+    expect(reports.some((r) => r.stage === 'parse')).toBe(true);
+    expect(writes.length).toBeGreaterThan(1);
+    for (const r of writes) {
+      expect(r.total).toBeGreaterThan(0);
+      expect(r.done).toBeLessThanOrEqual(r.total);
+    }
+    expect(writes.at(-1)!.done).toBe(writes.at(-1)!.total);
+    expect(writes.at(-1)!.total).toBe(result.files);
   });
 });
