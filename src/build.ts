@@ -291,7 +291,8 @@ async function finishPosts(site: Site, bodies: PendingBodies, render: RenderPage
  */
 /**
  * `threads`: worker threads the caller started already (the CLI starts them before it loads
- * this module, so that they load theirs meanwhile); the caller closes them.
+ * this module, so that they load theirs meanwhile). The build closes them once every body is
+ * in, or when it fails.
  */
 export async function buildSite(options: BuildOptions, writer?: Writer, threads?: BuildPool): Promise<BuildResult> {
   const timer = new Timer();
@@ -299,6 +300,9 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   await using ownPool = threads ? undefined : new BuildPool(options.workers);
   const pool = threads ?? ownPool!;
   await using out = new PageOutput(writer ?? new FsWriter(options.out), 0, options.onProgress);
+  // Disposed before `out`: if the build fails, the threads stop before its output is removed,
+  // so that no worker is left writing pages into a folder being deleted.
+  await using threadsStopped = { [Symbol.asyncDispose]: () => pool.close() };
   const pages = (config: SiteConfig): PageTarget => {
     const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts } };
     return { renderer, folder: out.folder, render: createRenderer(renderer) };
