@@ -6,9 +6,10 @@
  * come (`next`).
  *
  * Why bodies apart from front matter: the site model (series, tags, archive) needs only front
- * matter, so the main thread can collect the site at once, and a batch can then carry its posts
- * all the way to finished pages (render/post-batch.ts) in whichever thread takes it — instead of
- * the main thread idling while the workers parse, and the workers idling while it renders.
+ * matter, so the main thread can collect the site at once and make each post's page as its
+ * batch comes back — instead of idling while the workers parse, and leaving them idle while it
+ * renders. A batch holds every post its pages refer to (render/post-batch.ts), so a worker can
+ * make the pages too; it does when the main thread falls behind (see mainIsBehind).
  */
 import type { Problem } from '../errors.js';
 import { BuildPool, isPoolRefusal, QUEUED_PER_WORKER } from '../pool.js';
