@@ -13,7 +13,7 @@
  */
 import type { Problem } from '../errors.js';
 import { BuildPool, isPoolRefusal, QUEUED_PER_WORKER } from '../pool.js';
-import type { MadePage, PostBatch, PostInBatch } from '../render/post-batch.js';
+import { renderPostBatch, type MadePage, type PostBatch, type PostInBatch } from '../render/post-batch.js';
 import type { RendererOptions, RenderPage } from '../render/templates.js';
 import type { Post, SeriesNav, SiteConfig } from '../types.js';
 import { detachedBody } from './parse-worker.js';
@@ -61,7 +61,6 @@ export class PostQueue {
   private readonly problems: Problem[][] = [];
   private failure: { error: unknown } | undefined;
   private wake: (() => void) | undefined;
-  private runHere: ((batch: PostBatch) => PostInBatch[]) | undefined;
 
   constructor(
     private readonly pool: BuildPool,
@@ -116,7 +115,7 @@ export class PostQueue {
       if (ready) return ready;
       const batch = this.waiting.pop();
       if (batch) {
-        const results = (await this.hereRunner())(this.task(batch, false)).map((r) => ({ ...r, body: detachedBody(r.body) }));
+        const results = this.runHere(batch);
         // Lets the workers' finished batches in, and hands them more.
         await nextTurn();
         return this.results(batch, results);
@@ -155,13 +154,9 @@ export class PostQueue {
     return this.pool.workers >= 2 && this.finished.length >= this.pool.workers;
   }
 
-  private async hereRunner(): Promise<(batch: PostBatch) => PostInBatch[]> {
-    if (!this.runHere) {
-      // Loaded when first needed: bodies alone (dev) never need the templates.
-      const { renderPostBatch } = await import('../render/post-batch.js');
-      this.runHere = (batch) => renderPostBatch(batch, this.pages?.render);
-    }
-    return this.runHere;
+  /** A batch done on the main thread, its bodies' strings its own (see detachedBody). */
+  private runHere(batch: Batch): PostInBatch[] {
+    return renderPostBatch(this.task(batch, false), this.pages?.render).map((r) => ({ ...r, body: detachedBody(r.body) }));
   }
 
   private feedWorkers(): void {
@@ -170,12 +165,11 @@ export class PostQueue {
       this.inWorkers++;
       this.pool.run<PostBatch, PostInBatch[]>('renderPosts', this.task(batch, true)).then(
         (results) => this.done(batch, results),
-        async (error: unknown) => {
+        (error: unknown) => {
           // A batch the worker could not take (too big, or not cloneable) is done here instead.
           if (!isPoolRefusal(error)) return this.fail(error);
           try {
-            const results = (await this.hereRunner())(this.task(batch, false));
-            this.done(batch, results.map((r) => ({ ...r, body: detachedBody(r.body) })));
+            this.done(batch, this.runHere(batch));
           } catch (e) {
             this.fail(e);
           }
