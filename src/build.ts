@@ -2,10 +2,11 @@
  * The pipeline, one stage a line:
  *   loadSite()  = config -> load -> parse -> collect
  *   buildSite() = loadSite -> route -> render -> check links -> write
- * With worker threads (large sites) "parse" reads only the front matter, and a stage
- * "markdown" between collect and route renders the bodies in batches on every thread and makes
- * each post's page as its batch comes back (content/parse-pool.ts, render/post-batch.ts); route
- * and render then do the pages that list posts.
+ * With worker threads (large sites) "parse" reads only the front matter, the site is routed
+ * at once, and a stage "markdown" renders the bodies in batches in the threads; meanwhile the
+ * main thread makes each post's page as its batch comes back (content/parse-pool.ts,
+ * render/post-batch.ts) and every other page or feed as soon as the bodies it shows are in
+ * (render/waiting-routes.ts); render then does what is left.
  * Rendered pages go straight into the writer's staging (never the whole site in memory);
  * the write stage adds the assets and commits — or nothing is kept, if anything went wrong.
  */
@@ -17,12 +18,12 @@ import { createParseContext, detached, parseJob, type ParseJob } from './content
 import { PostQueue, type FinishedPost, type PageTarget } from './content/parse-pool.js';
 import { folderOf, parsePostHead, parseSeriesMeta, type PostBodyJob } from './content/posts.js';
 import { BuildPool } from './pool.js';
-import { renderPages } from './render/render-pages.js';
+import { PageWriter, renderPages } from './render/render-pages.js';
+import { WaitingRoutes } from './render/waiting-routes.js';
 import { PageOutput } from './output/page-output.js';
 import { collectSite, isBuilt } from './collect/site.js';
 import { postPageRoute, routeSite } from './render/routes.js';
 import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions, type RenderPage } from './render/templates.js';
-import { isProblem } from './yaml.js';
 import { checkLinks } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import type { BuildOptions, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
@@ -178,9 +179,21 @@ function queueHeld(site: Site, { queue, posts, held }: PendingBodies, isBuilt: (
   queue.close();
 }
 
-/** Waits for every body and assigns it to its post; the bodies' problems go to `diag`, in source order. */
-async function completeBodies({ queue, posts }: PendingBodies, diag: Diagnostics, onPost?: (post: Post, finished: FinishedPost) => void | Promise<void>): Promise<void> {
-  for (let done = await queue.next(); done; done = await queue.next()) {
+/**
+ * Waits for every body and assigns it to its post; the bodies' problems go to `diag`, in source
+ * order. `whenIdle`, while no bodies are ready: other work, true if it did some.
+ */
+async function completeBodies(
+  { queue, posts }: PendingBodies,
+  diag: Diagnostics,
+  onPost?: (post: Post, finished: FinishedPost) => void | Promise<void>,
+  whenIdle?: () => Promise<boolean>,
+): Promise<void> {
+  for (;;) {
+    let done = queue.ready();
+    if (!done && whenIdle && (await whenIdle())) continue;
+    done ??= await queue.next();
+    if (!done) break;
     // Every body of the batch first: a series part's page may show the other parts'.
     for (const finished of done) Object.assign(posts[finished.index], finished.body);
     for (const finished of done) await onPost?.(posts[finished.index], finished);
@@ -229,60 +242,71 @@ async function beginSite(
 
 /**
  * Render stage: every route through its template (file routes pass through), each page handed
- * to `out` as soon as it is rendered — but post pages made already (`made`: see finishPosts),
- * whose template problems come in `made.problems`. Returns the files written; template
- * problems go to `diag`, in route order whichever thread met them (a mistake met on many pages
- * is reported once, naming the first).
+ * to the output as soon as it is rendered — but the routes done in the Markdown stage of a
+ * threaded build (`early`: see finishPosts). Returns the files written; template problems go to
+ * `diag`, in route order whichever thread met them (a mistake met on many pages is reported
+ * once, naming the first).
  */
-export async function renderRoutes(
-  routes: Route[],
-  render: ReturnType<typeof createRenderer>,
-  out: PageOutput,
-  diag: Diagnostics,
-  made?: MadePages,
-): Promise<string[]> {
-  const isMade = (r: Route) => made !== undefined && r.kind === 'page' && r.source !== undefined && made.sources.has(r.source);
-  const todo = made ? routes.filter((r) => !isMade(r)) : routes;
-  const problems = await renderPages(todo, render, out);
+export async function renderRoutes(routes: Route[], pages: PageWriter, diag: Diagnostics, early?: EarlyPages): Promise<string[]> {
+  const isMade = (r: Route) => early !== undefined && r.kind === 'page' && r.source !== undefined && early.made.sources.has(r.source);
+  const isDone = (r: Route) => isMade(r) || early?.rendered.has(r) === true;
+  const todo = early ? routes.filter((r) => !isDone(r)) : routes;
+  const problems = await renderPages(todo, pages);
   const problemOf = new Map(todo.map((r, i) => [r, problems[i]]));
-  const inOrder = routes.map((r) => (isMade(r) ? made!.problems.get(r.source!) : problemOf.get(r)));
+  const problemOfRoute = (r: Route) => (isMade(r) ? early!.made.problems.get(r.source!) : (early?.rendered.get(r) ?? problemOf.get(r)));
+  const inOrder = routes.map(problemOfRoute);
   diag.add(mergeTemplateProblems(inOrder.filter((p): p is Problem => p !== undefined)));
-  return todo.filter((_, i) => !problems[i]).map((r) => outputPath(r.url));
+  const written = routes.filter((r, i) => !isMade(r) && inOrder[i] === undefined).map((r) => outputPath(r.url));
+  if (early) written.push(...early.made.written);
+  return written;
 }
 
-/**
- * Feeds and the sitemap as UTF-8 bytes from the route stage on: they wait for the render stage
- * to write them, and as bytes they take half the memory (a 16,000-post site's feeds: ~90 MB).
- */
-function encodeFiles(routes: Route[]): Route[] {
-  for (const route of routes) if (route.kind === 'file' && typeof route.body === 'string') route.body = Buffer.from(route.body);
-  return routes;
-}
-
-/** Post pages made with their bodies: their sources, the files written, and template problems by source. */
-interface MadePages {
-  sources: Set<string>;
-  written: string[];
-  problems: Map<string, Problem>;
+/** Routes done in the Markdown stage of a threaded build. */
+interface EarlyPages {
+  /** Post pages made with their bodies: their sources, the files written, and template problems by source. */
+  made: { sources: Set<string>; written: string[]; problems: Map<string, Problem> };
+  /** Other routes, rendered once the bodies they show were in: their template problems (undefined: written). */
+  rendered: Map<Route, Problem | undefined>;
 }
 
 /**
  * The Markdown stage of a threaded build: the posts' bodies as the threads finish them, with
- * their pages (written by a worker, or to be written here).
+ * their pages (written by a worker, or made here); and, while no bodies are ready, every
+ * other route whose posts' bodies are in.
  */
-async function finishPosts(site: Site, bodies: PendingBodies, render: RenderPage, out: PageOutput, diag: Diagnostics): Promise<MadePages> {
-  const made: MadePages = { sources: new Set(), written: [], problems: new Map() };
-  await completeBodies(bodies, diag, async (post, finished) => {
-    const page = finished.pageHere ? render(postPageRoute(site, post)) : finished.page;
-    if (page === undefined) return;
-    made.sources.add(post.source);
-    if (isProblem(page)) return void made.problems.set(post.source, page);
-    // After a problem the build will fail: pages are still made, to find every problem.
-    if (page === 'written') out.count(1);
-    else if (made.problems.size === 0) await out.write(outputPath(page.url), page.body);
-    made.written.push(outputPath(post.url));
-  });
-  return made;
+async function finishPosts(site: Site, bodies: PendingBodies, routes: Route[], render: RenderPage, pages: PageWriter, diag: Diagnostics): Promise<EarlyPages> {
+  const early: EarlyPages = { made: { sources: new Set(), written: [], problems: new Map() }, rendered: new Map() };
+  const postPages = new Set(site.posts.map((p) => p.source));
+  const waiting = new WaitingRoutes(
+    routes.filter((r) => !(r.kind === 'page' && r.source !== undefined && postPages.has(r.source))),
+    new Set(bodies.posts),
+  );
+  const renderReady = async (): Promise<boolean> => {
+    let any = false;
+    for (let i = waiting.take(); i !== undefined; i = waiting.take()) {
+      const route = waiting.routes[i];
+      early.rendered.set(route, await pages.route(route));
+      any = true;
+      if (await pages.pause()) break;
+    }
+    return any;
+  };
+  const { made } = early;
+  await completeBodies(
+    bodies,
+    diag,
+    async (post, finished) => {
+      waiting.arrived(post);
+      const page = finished.pageHere ? render(postPageRoute(site, post)) : finished.page;
+      if (page === undefined) return;
+      made.sources.add(post.source);
+      const problem = await pages.page(page);
+      if (problem) made.problems.set(post.source, problem);
+      else made.written.push(outputPath(post.url));
+    },
+    renderReady,
+  );
+  return early;
 }
 
 /**
@@ -303,22 +327,21 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   // Disposed before `out`: if the build fails, the threads stop before its output is removed,
   // so that no worker is left writing pages into a folder being deleted.
   await using threadsStopped = { [Symbol.asyncDispose]: () => pool.close() };
-  const pages = (config: SiteConfig): PageTarget => {
+  const pageTarget = (config: SiteConfig): PageTarget => {
     const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts } };
     return { renderer, folder: out.folder, render: createRenderer(renderer) };
   };
-  const { site, diag, bodies, target } = await beginSite(options, timer, pool, pages);
+  const { site, diag, bodies, target } = await beginSite(options, timer, pool, pageTarget);
   const { render } = target!;
-  // What is known so far (the post pages and assets); routing adds the pages that list posts.
-  out.total = site.posts.length + site.assets.length;
-  // Post pages are made with their bodies, in the threads and here; the other pages list posts, and wait.
-  const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, render, out, diag)) : undefined;
+  const pages = new PageWriter(render, out);
+  // Routing needs only the posts' front matter: in a threaded build the bodies are still rendering.
+  const routes = await timer.time('route', () => routeSite(site, diag));
+  out.total = routes.length + site.assets.length;
+  // Post pages are made with their bodies, in the threads and here, and the other pages as soon as the bodies they show are in.
+  const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, routes, render, pages, diag)) : undefined;
   // Every body is in: the threads have nothing more to do.
   await pool.close();
-  const routes = await timer.time('route', () => encodeFiles(routeSite(site, diag)));
-  out.total = routes.length + site.assets.length;
-  const written = await timer.time('render', () => renderRoutes(routes, render, out, diag, early));
-  if (early) written.push(...early.written);
+  const written = await timer.time('render', () => renderRoutes(routes, pages, diag, early));
   await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();

@@ -140,7 +140,19 @@ describe('single-threaded and pooled builds write the same bytes', () => {
     files['templates/partials/series-box.njk'] =
       '<ol>{% for part in seriesNav.parts %}<li>{{ part.post.title }}: {{ part.post.summary }} ({{ part.post.readingMinutes }} min, {{ part.post.links.length }} links, {{ part.post.excerptHtml | length }})</li>{% endfor %}</ol>\n' +
       '{% if seriesNav.next %}<p>Next: {{ seriesNav.next.words }} words</p>{% endif %}\n';
+    // Pages that list posts, showing what bodies give: the threaded build renders each of them
+    // while other bodies are still rendering, so each must wait for exactly the bodies it shows.
+    // (The theme's home, tag and series pages show excerpts and reading times already.)
+    const words = (posts: string) => `{% for p in ${posts} %}{{ p.words }}/{{ p.summary }}/{{ p.html | length }} {% endfor %}`;
+    files['templates/archive.njk'] = `{% extends "base.njk" %}{% block content %}{% for year in years %}<p>${words('year.posts')}</p>{% endfor %}{% endblock %}\n`;
+    files['templates/tags.njk'] = `{% extends "base.njk" %}{% block content %}{% for tag in tags %}<p>${words('tag.posts')}</p>{% endfor %}{% endblock %}\n`;
+    files['templates/series-index.njk'] =
+      '{% extends "base.njk" %}{% block content %}{% for s in seriesList %}<p>{{ s.latest.readingMinutes }} {{ s.first.links.length }}</p>{% endfor %}{% endblock %}\n';
     for (let i = 1; i <= 420; i++) files[`posts/p${String(i).padStart(4, '0')}-post-number-${i}.md`] = generatedPost(i);
+    // A long post in the last batch keeps a worker busy while the main thread renders the pages
+    // already ready: a page rendered before this body is in, though it shows it, would differ.
+    const paragraphs = Array.from({ length: 30_000 }, (_, k) => `Paragraph ${k} with *emphasis* and a [link](https://example.org/${k}).`);
+    files['posts/p9999-a-long-post.md'] = post({ title: 'A long post', date: '2019-06-01', tags: TAGS }, `${paragraphs.join('\n\n')}\n`);
     const root = await writeSite(files);
     // One worker: bodies and post pages there and on the main thread; three: the same, more ways.
     expect(await expectSameBuild(root, '1', ['--drafts', '--future'])).toBeGreaterThan(420);

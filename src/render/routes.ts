@@ -67,6 +67,49 @@ export function postPageRoute(site: Pick<Site, 'config' | 'seriesNav'>, post: Po
   );
 }
 
+type FileRoute = Extract<Route, { kind: 'file' }>;
+
+/** The posts each feed shows in full (see postsShownBy). */
+const feedPostsOf = new WeakMap<FileRoute, Post[]>();
+
+/**
+ * A feed, made when its body is read — again at each read, so read it once: a threaded build
+ * routes the site before the posts' bodies are in, and writes each feed once its posts are.
+ */
+function feedRoute(url: string, posts: Post[], make: () => string): FileRoute {
+  const route: FileRoute = {
+    kind: 'file',
+    url,
+    get body() {
+      return make();
+    },
+  };
+  feedPostsOf.set(route, posts);
+  return route;
+}
+
+/**
+ * The posts whose Markdown bodies a route shows, among `posts` (a threaded build renders a
+ * route once these are in). A page sees only its data, so the posts found in it are the
+ * posts it can show; a file is a feed of the posts it was made with, or shows none.
+ */
+export function postsShownBy(route: Route, posts: ReadonlySet<Post>): Post[] {
+  if (route.kind === 'file') return (feedPostsOf.get(route) ?? []).filter((p) => posts.has(p));
+  const found = new Set<Post>();
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (posts.has(value as Post)) return void found.add(value as Post);
+    // A post refers to no other post: only the structures that list posts are searched.
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value instanceof Map) value.forEach(visit);
+    else if (!(value instanceof Date)) Object.values(value).forEach(visit);
+  };
+  visit(route.data);
+  return [...found];
+}
+
 export function routeSite(site: Site, diag: Diagnostics): Route[] {
   const { config } = site;
   const routes: Route[] = [];
@@ -121,11 +164,12 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
       }),
     );
     const newestFirst = s.parts.map((p) => p.post).filter((p) => !p.draft).sort((a, b) => b.date.getTime() - a.date.getTime());
-    routes.push({
-      kind: 'file',
-      url: s.feedUrl,
-      body: atomFeed({ config, title: `${s.title} — ${config.title}`, description: s.description, feedUrl: s.feedUrl, pageUrl: s.url, posts: newestFirst.slice(0, FEED_SIZE) }),
-    });
+    const feedPosts = newestFirst.slice(0, FEED_SIZE);
+    routes.push(
+      feedRoute(s.feedUrl, feedPosts, () =>
+        atomFeed({ config, title: `${s.title} — ${config.title}`, description: s.description, feedUrl: s.feedUrl, pageUrl: s.url, posts: feedPosts }),
+      ),
+    );
     sitemap.push({ url: s.url, lastmod: latestChange(s.parts.map((p) => p.post)) });
   }
 
@@ -155,8 +199,8 @@ export function routeSite(site: Site, diag: Diagnostics): Route[] {
 
   const feedPosts: Post[] = published.slice(0, FEED_SIZE);
   const feedInput = { config, title: config.title, description: config.description, pageUrl: '/', posts: feedPosts };
-  routes.push({ kind: 'file', url: '/feed.xml', body: atomFeed({ ...feedInput, feedUrl: '/feed.xml' }) });
-  routes.push({ kind: 'file', url: '/feed.json', body: jsonFeed({ ...feedInput, feedUrl: '/feed.json' }) });
+  routes.push(feedRoute('/feed.xml', feedPosts, () => atomFeed({ ...feedInput, feedUrl: '/feed.xml' })));
+  routes.push(feedRoute('/feed.json', feedPosts, () => jsonFeed({ ...feedInput, feedUrl: '/feed.json' })));
   routes.push({ kind: 'file', url: '/sitemap.xml', body: sitemapXml(sitemap, config) });
   routes.push({ kind: 'file', url: '/robots.txt', body: `User-agent: *\nAllow: /\n\nSitemap: ${config.url}sitemap.xml\n` });
 
