@@ -31,12 +31,13 @@ export function workerThreads(files: number, requested?: number): number {
 }
 
 /**
- * The compiled worker entry beside this module; when this module runs from src/ (tests import
- * the TypeScript directly), the compiled one in lib/ — worker threads cannot load TypeScript.
+ * The worker entry beside this module: bundled when this module is (scripts/bundle.mjs writes
+ * .mjs files), else compiled; when this module runs from src/ (tests import the TypeScript
+ * directly), the compiled one in lib/ — worker threads cannot load TypeScript.
  */
 function workerFile(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const beside = path.join(here, 'worker.js');
+  const beside = path.join(here, import.meta.url.endsWith('.mjs') ? 'worker.bundle.mjs' : 'worker.js');
   return existsSync(beside) ? beside : path.resolve(here, '..', 'lib', 'worker.js');
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { build, cleanTemp, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
@@ -15,12 +15,22 @@ test('a one-post site builds', async () => {
   expect($('h1').text()).toBe('Hello');
 });
 
-test('the installed command (bin/folio.js, on the compiled lib/) builds a site and exits 0', async () => {
-  // The launcher runs lib/ (and sets a V8 flag before loading it): compile lib/ as `npm install` does.
+test('the installed command (bin/folio.js, on the bundled lib/) builds a site, with a worker thread too, and exits 0', async () => {
+  // The launcher runs lib/ (and sets a V8 flag before loading it): compile and bundle lib/ as `npm install` does.
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
-  const root = await writeSite({ 'posts/2024-01-05-hello.md': post({ title: 'Hello' }) });
-  const out = path.join(await tempDir(), 'dist');
-  const stdout = execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'folio.js'), 'build', '--root', root, '--out', out], { encoding: 'utf8' });
-  expect(stdout).toMatch(/^Built \d+ pages from 1 post \(0 series, 0 tags\) in \d+\.\d\d s -> /);
-  expect(existsSync(path.join(out, 'posts', 'hello', 'index.html'))).toBe(true);
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs')], { cwd: REPO_ROOT });
+  // bin/folio.js takes the bundle when it is at least as new as the compiled CLI.
+  expect(statSync(path.join(REPO_ROOT, 'lib', 'cli.bundle.mjs')).mtimeMs).toBeGreaterThanOrEqual(statSync(path.join(REPO_ROOT, 'lib', 'cli.js')).mtimeMs);
+  const root = await writeSite({ 'posts/2024-01-05-hello.md': post({ title: 'Hello' }, 'Some *text*.\n\n```js\nconst a = 1;\n```\n') });
+  for (const workers of ['0', '1']) {
+    const out = path.join(await tempDir(), 'dist');
+    const stdout = execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'folio.js'), 'build', '--root', root, '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, FOLIO_WORKERS: workers },
+    });
+    expect(stdout).toMatch(/^Built \d+ pages from 1 post \(0 series, 0 tags\) in \d+\.\d\d s -> /);
+    const page = readFileSync(path.join(out, 'posts', 'hello', 'index.html'), 'utf8');
+    expect(page).toContain('<p>Some <em>text</em>.</p>');
+    expect(page).toContain('<span class="hljs-keyword">const</span>');
+  }
 }, 120_000);
