@@ -45,8 +45,6 @@ export function detachedBody(body: PostBody): PostBody {
     summary: ownCopy(body.summary),
     excerptHtml: ownCopy(body.excerptHtml),
     html: ownCopy(body.html),
-    words: body.words,
-    readingMinutes: body.readingMinutes,
     links: body.links.map((link) => {
       const copy = { ...link, href: ownCopy(link.href) };
       if (link.alt !== undefined) copy.alt = ownCopy(link.alt);

@@ -112,8 +112,12 @@ export interface PostBodyJob {
   description?: string;
 }
 
-/** The fields of a Post that come from its Markdown body. */
-export type PostBody = Pick<Post, 'summary' | 'excerptHtml' | 'html' | 'words' | 'readingMinutes' | 'links'>;
+/**
+ * The fields of a Post that come from rendering its Markdown body. (Its words are counted in
+ * the Markdown as written, with the front matter: the main thread does that while a worker
+ * renders.)
+ */
+export type PostBody = Pick<Post, 'summary' | 'excerptHtml' | 'html' | 'links'>;
 
 /**
  * Parses one post. Returns undefined when a problem makes a page impossible
@@ -257,6 +261,7 @@ export function parsePostHead(source: SourceFile, ctx: Omit<ParseContext, 'rende
     if (!(image.width && image.height)) Object.assign(image, localImageDimensions(image.src, source, url));
   }
 
+  const words = countWords(fm.body);
   const post: Post = {
     source: file,
     slug,
@@ -277,8 +282,8 @@ export function parsePostHead(source: SourceFile, ctx: Omit<ParseContext, 'rende
     unlisted,
     image,
     cpd,
-    words: 0,
-    readingMinutes: 1,
+    words,
+    readingMinutes: Math.max(1, Math.round(words / 220)),
     links: [],
     assets: colocated.map((rel) => {
       const inFolder = rel.slice(folder!.length + 1);
@@ -307,13 +312,10 @@ export function renderPostBody(job: PostBodyJob, ctx: Pick<ParseContext, 'config
   const html = addImageDimensions(rendered.html, config.basePath, dimensionsOf);
   const excerptHtml = addImageDimensions(rendered.excerptHtml, config.basePath, dimensionsOf);
   const summaryText = job.description ?? htmlToText(excerptHtml);
-  const words = countWords(job.body);
   return {
     summary: summaryText.length > 300 ? `${summaryText.slice(0, 297).trimEnd()}…` : summaryText,
     excerptHtml,
     html,
-    words,
-    readingMinutes: Math.max(1, Math.round(words / 220)),
     links: rendered.links,
   };
 }

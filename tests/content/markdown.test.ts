@@ -1,7 +1,7 @@
 /**
  * Markdown's fast paths give exactly what the libraries they stand in for give: highlight.js's
- * common bundle (languages registered on first use), markdown-it's link normalizer, and
- * markdown-it-anchor's headerLink permalinks.
+ * common bundle (languages registered on first use), markdown-it's link normalizer and inline
+ * `text` rule, and markdown-it-anchor's headerLink permalinks.
  */
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import MarkdownIt from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import { afterAll, describe, expect, test } from 'vitest';
-import { COMMON_LANGUAGES, createNormalizeLink } from '../../src/content/markdown.js';
+import { COMMON_LANGUAGES, createNormalizeLink, textRule } from '../../src/content/markdown.js';
 import { slugify } from '../../src/slug.js';
 import { build, cleanTemp, post, writeSite } from '../helpers.js';
 
@@ -84,6 +84,27 @@ describe('code highlighting: the languages of highlight.js/lib/common, registere
       for (const lang of langs) expect(html, `${page}: ${lang}`).toContain(referenceFence(lang, SAMPLE));
     }
     expect(await site.read('posts/forward/index.html')).toContain('<span class="hljs-keyword">const</span>');
+  });
+});
+
+describe('plain text', () => {
+  test('markdown-it parses exactly the same with our text rule as with its own (fast-check, 20,000 documents)', () => {
+    const stock = new MarkdownIt({ html: true, typographer: true }).use(footnote);
+    const ours = new MarkdownIt({ html: true, typographer: true }).use(footnote);
+    ours.inline.ruler.at('text', textRule);
+    // Every character the rule stops at, and the constructs they start: links (nested labels
+    // end the inline parser early), emphasis, code, entities, autolinks, HTML, footnotes.
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'ab é\n!#$%&*+-:<=>@[\\]^_`{}~"\'().,?'), maxLength: 12 }),
+      fc.constantFrom('[a *b* [c]](/x "t")', '![alt [x]](i.png)', '`code`', '**strong**', '_em_', '&amp;', '&#x41;', '<https://e.org>', '<b>hi</b>', '[^1]', '\n\n[^1]: note\n', '(c) -- ...', '\\*', '\n> q\n', '\n- item\n'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const src = pieces.join('');
+        expect(ours.render(src)).toBe(stock.render(src));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
