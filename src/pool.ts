@@ -51,11 +51,11 @@ export type TaskName = 'renderPosts';
 export const QUEUED_PER_WORKER = 8;
 const WORKER_HEAP_MB = 128;
 /**
- * A worker keeps about one batch alive at a time: a small young generation is enough. 16 MB:
- * half the collections of 8 MB (0.1 s less CPU at 4,000 posts) for a few MB more RSS; 32 MB
- * saved little more and cost 20 MB.
+ * A worker keeps a few batches alive at a time: a small young generation is enough. 12 MB:
+ * fewer collections than 8 MB (0.1 s less CPU at 4,000 posts); 16 and 32 MB saved no more
+ * time and cost 9 and 16 MB of peak RSS.
  */
-const WORKER_YOUNG_MB = 16;
+const WORKER_YOUNG_MB = 12;
 
 /**
  * A batch the threads could not take — data that cannot cross threads (DataCloneError) or a
