@@ -228,6 +228,35 @@ describe('batches the threads cannot take are done on the main thread', () => {
     expect(queue.problemsInOrder()).toEqual([]);
   });
 
+  test('the main thread renders waiting bodies itself only while more than `mainRendersAbove` wait', async () => {
+    const config = parseConfig('', new Diagnostics());
+    const job = (n: number) => ({
+      source: { path: `posts/p${n}.md`, absPath: `/nowhere/posts/p${n}.md`, kind: 'post' as const },
+      body: `Post *${n}*, with \`code\`.\n\n\`\`\`js\nconst n = ${n};\n\`\`\`\n`.repeat(20),
+      bodyLine: 5,
+      url: `/posts/p${n}/`,
+    });
+    const runQueue = async (mainRendersAbove: number) => {
+      await using pool = new BuildPool(1);
+      expect(pool.start(1)).toBe(true);
+      const queue = new PostQueue(pool, config, undefined, { perWorker: 1, mainRendersAbove });
+      for (let n = 0; n < 600; n++) queue.addAlone(job(n), null);
+      queue.close();
+      const finished = [];
+      for (let done = await queue.next(); done; done = await queue.next()) finished.push(...done);
+      // Every body once, whichever thread rendered it, and the same as rendered alone.
+      expect(finished.map((f) => f.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, n) => n));
+      for (const f of finished) expect(f.body.html).toContain(`<p>Post <em>${f.index}</em>, with <code>code</code>.</p>`);
+      return queue.ranHere;
+    };
+    // 600 bodies in 12 batches of 50: the main thread takes some while more than 100 wait…
+    const helped = await runQueue(100);
+    expect(helped).toBeGreaterThan(0);
+    expect(helped).toBeLessThanOrEqual(500);
+    // …and none while fewer than the threshold wait.
+    expect(await runQueue(600)).toBe(0);
+  }, 60_000);
+
   test('a worker out of memory and uncloneable data count as refusals; other errors do not', async () => {
     const oom = await new Promise<unknown>((resolve) => {
       const w = new Worker('const a = []; for (;;) a.push(new Array(1e5).fill(1));', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } });

@@ -65,6 +65,8 @@ export class PostQueue {
   private added = 0;
   /** Bodies in `waiting`. */
   private waitingJobs = 0;
+  /** Bodies rendered on the main thread (taken from the queue, or refused by a worker). */
+  ranHere = 0;
   private closed = false;
   private inWorkers = 0;
   private readonly finished: FinishedPost[][] = [];
@@ -184,6 +186,7 @@ export class PostQueue {
 
   /** A batch done on the main thread, its bodies' strings its own (see detachedBody). */
   private runHere(batch: Batch): PostInBatch[] {
+    this.ranHere += batch.jobs.length;
     return renderPostBatch(this.task(batch, false), this.pages?.render).map((r) => ({ ...r, body: detachedBody(r.body) }));
   }
 
