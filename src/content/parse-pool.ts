@@ -63,8 +63,6 @@ export class PostQueue {
   private readonly waiting: Batch[] = [];
   private alone: Omit<Batch, 'posts'> & { posts: (Post | null)[] } = { indices: [], jobs: [], posts: [] };
   private added = 0;
-  /** Bodies in `waiting`. */
-  private waitingJobs = 0;
   /** Bodies rendered on the main thread (taken from the queue, or refused by a worker). */
   ranHere = 0;
   private closed = false;
@@ -105,7 +103,6 @@ export class PostQueue {
     this.added += jobs.length;
     const indices = jobs.map((_, k) => first + k);
     this.waiting.unshift(this.pages ? { indices, jobs, posts, seriesNav } : { indices, jobs });
-    this.waitingJobs += jobs.length;
     this.feedWorkers();
     return first;
   }
@@ -138,7 +135,6 @@ export class PostQueue {
       if (ready) return ready;
       const batch = this.runsHere() ? this.waiting.pop() : undefined;
       if (batch) {
-        this.waitingJobs -= batch.jobs.length;
         const results = this.runHere(batch);
         // Lets the workers' finished batches in, and hands them more.
         await nextTurn();
@@ -151,7 +147,8 @@ export class PostQueue {
 
   /** Whether the main thread, idle, should render a waiting batch itself (see MAIN_RENDERS_ABOVE). */
   private runsHere(): boolean {
-    return this.waiting.length > 0 && (this.inWorkers === 0 || this.waitingJobs > this.tuning.mainRendersAbove);
+    if (this.waiting.length === 0) return false;
+    return this.inWorkers === 0 || this.waiting.reduce((n, b) => n + b.jobs.length, 0) > this.tuning.mainRendersAbove;
   }
 
   private sealAlone(): void {
@@ -159,7 +156,6 @@ export class PostQueue {
     if (jobs.length === 0) return;
     this.alone = { indices: [], jobs: [], posts: [] };
     this.waiting.push(posts.some(Boolean) ? { indices, jobs, posts, seriesNav: [] } : { indices, jobs });
-    this.waitingJobs += jobs.length;
     this.feedWorkers();
   }
 
@@ -193,7 +189,6 @@ export class PostQueue {
   private feedWorkers(): void {
     while (this.inWorkers < this.pool.workers * this.tuning.perWorker && this.waiting.length > 0) {
       const batch = this.waiting.shift()!;
-      this.waitingJobs -= batch.jobs.length;
       this.inWorkers++;
       this.pool.run<PostBatch, PostInBatch[]>('renderPosts', this.task(batch, true)).then(
         (results) => this.done(batch, results),
