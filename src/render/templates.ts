@@ -10,6 +10,7 @@ import type { Problem } from '../errors.js';
 import { dateFormats } from '../dates.js';
 import { withBasePath } from '../content/markdown.js';
 import { absoluteUrl } from './feeds.js';
+import { installFastRuntime } from './nunjucks-runtime.js';
 import { slugify } from '../slug.js';
 import type { Page, Route, SiteConfig } from '../types.js';
 
@@ -101,6 +102,7 @@ function compileOnLoad(env: nunjucks.Environment): void {
 }
 
 export function createRenderer(options: RendererOptions): RenderPage {
+  installFastRuntime();
   const { root, config } = options;
   const searchPaths = [path.join(root, 'templates'), BUILTIN_TEMPLATES];
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(searchPaths, { noCache: false }), {
