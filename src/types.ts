@@ -65,6 +65,8 @@ export interface SourceFile {
   kind: 'post' | 'series' | 'asset';
   /** Decoded text for posts and series files (BOM removed, CRLF -> LF); undefined for assets. */
   text?: string;
+  /** Words in `text` (content/words.ts), counted as it was read. */
+  words?: number;
 }
 
 export interface LeadImage {

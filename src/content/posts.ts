@@ -9,6 +9,7 @@ import { isProblem } from '../yaml.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { htmlToText, resolveRelative, type RenderedMarkdown } from './markdown.js';
 import { addImageDimensions, localImageDimensions } from './image-dimensions.js';
+import { countWords, wordsInTail } from './words.js';
 import type { CpdRecord, LeadImage, Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
 export const POST_FIELDS = [
@@ -261,7 +262,7 @@ export function parsePostHead(source: SourceFile, ctx: Omit<ParseContext, 'rende
     if (!(image.width && image.height)) Object.assign(image, localImageDimensions(image.src, source, url));
   }
 
-  const words = countWords(fm.body);
+  const words = source.words === undefined ? countWords(fm.body) : wordsInTail(source.text ?? '', source.words, fm.body.length);
   const post: Post = {
     source: file,
     slug,
@@ -318,18 +319,6 @@ export function renderPostBody(job: PostBodyJob, ctx: Pick<ParseContext, 'config
     html,
     links: rendered.links,
   };
-}
-
-function countWords(body: string): number {
-  let n = 0;
-  let inWord = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    const space = c === 32 || c === 10 || c === 9 || c === 13;
-    if (!space && !inWord) n++;
-    inWord = !space;
-  }
-  return n;
 }
 
 function parseImage(value: unknown, report: FieldReporter): LeadImage | undefined {

@@ -13,13 +13,12 @@
  * A rebuild with errors changes nothing that is served: the last good site stays.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listPublic, parseSources } from '../build.js';
 import { loadConfig } from '../config.js';
 import { Diagnostics, sortProblems, type Problem } from '../errors.js';
-import { decodeText, isIgnored, kindOf, loadSources, readSource } from '../content/source.js';
+import { isIgnored, kindOf, loadSources, readMarkdown, readSource } from '../content/source.js';
 import { folderOf, type ParseContext } from '../content/posts.js';
 import { createParseContext, parseJob } from '../content/parse-worker.js';
 import { collectSite } from '../collect/site.js';
@@ -640,9 +639,8 @@ export class DevSite {
  * for its message.
  */
 async function readNow(root: string, rel: string, kind: SourceEntry['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
-  const absPath = path.join(root, rel);
-  const text = decodeText(readFileSync(absPath));
-  return text === undefined ? readSource(root, rel, kind, diag) : { path: rel, absPath, kind, text };
+  const read = readMarkdown(path.join(root, rel));
+  return read === undefined ? readSource(root, rel, kind, diag) : { path: rel, absPath: path.join(root, rel), kind, ...read };
 }
 
 function seriesSlugOf(entry: SourceEntry | undefined): string | undefined {
