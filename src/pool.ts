@@ -44,11 +44,12 @@ function workerFile(): string {
 export type TaskName = 'renderPosts';
 
 /**
- * Batches in each worker at once (~0.25 s of work): enough that none idles while the main
- * thread is busy without a break (collecting and routing the site), few enough to leave some
- * for the main thread on a large site (see MAIN_RENDERS_ABOVE in content/parse-pool.ts).
+ * Batches in each worker at once (~0.5 s of work): enough that none idles while the main
+ * thread is busy without a break (collecting and routing the site: with 8, the worker of a
+ * 4,000-post build waited 50-100 ms then), few enough to leave some for the main thread on a
+ * large site (see MAIN_RENDERS_ABOVE in content/parse-pool.ts).
  */
-export const QUEUED_PER_WORKER = 8;
+export const QUEUED_PER_WORKER = 16;
 const WORKER_HEAP_MB = 128;
 /**
  * A worker keeps a few batches alive at a time: a small young generation is enough, and it
