@@ -8,6 +8,7 @@ import MarkdownIt, { type StateCore, type StateInline } from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import footnote from 'markdown-it-footnote';
 import { slugify } from '../slug.js';
+import { fastBlockState } from './block-state.js';
 import type { LinkRef } from '../types.js';
 
 export interface RenderedMarkdown {
@@ -165,6 +166,7 @@ export function textRule(state: StateInline, silent: boolean): boolean {
 export function createMarkdown(options: MarkdownOptions) {
   const md = new MarkdownIt({ html: true, typographer: true, linkify: false, highlight });
   md.inline.ruler.at('text', textRule);
+  md.block.State = fastBlockState(md);
   md.normalizeLink = createNormalizeLink(md.normalizeLink);
   // markdown-it's first step turns CR and CRLF into LF and NUL into U+FFFD with two regex passes
   // over the whole text; sources come with LF already, so usually there is nothing to do.
