@@ -8,6 +8,12 @@ import { setFlagsFromString } from 'node:v8';
 // at 4,000 posts: one thread 3.2-3.4 s -> 2.6-2.8 s; with a worker thread about 0.1 s less
 // (docs/benchmarks.md). Set before the rest of Folio is loaded.
 setFlagsFromString('--no-lazy-feedback-allocation');
+// Optimised code compiled on the thread that runs it, not on V8's background threads: on a
+// machine whose cores are all busy (a build's main and worker threads), the background compiles
+// compete with both, and the code waits longer for them. Measured interleaved: 1,000 posts (one
+// thread) 1.26 -> 1.15 s; 4,000 posts 2.21 -> 2.18 s, with 0.14-0.25 s less CPU; 16,000 posts
+// 7.64 -> 6.88 s, 1.2 s less CPU. (docs/benchmarks.md tells what was tried before.)
+setFlagsFromString('--no-concurrent-recompilation');
 
 /**
  * The bundled CLI (scripts/bundle.mjs: it loads in half the time), unless lib/ was compiled
