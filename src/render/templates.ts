@@ -74,9 +74,14 @@ class PartialTag implements nunjucks.Extension {
   run(context: TemplateContext, name: unknown, named?: Record<string, unknown>): nunjucks.runtime.SafeString {
     let vars = context.getVariables();
     if (named) {
-      vars = { ...vars, ...named };
-      // Nunjucks marks a tag's `name = value` arguments with this property.
-      delete vars.__keywords;
+      // Copied key by key, leaving out the mark Nunjucks puts on a tag's `name = value`
+      // arguments (__keywords). Spreading both and deleting the mark made an object V8 keeps as
+      // a dictionary, slow to read and to copy again — at every partial in every list: tag and
+      // home pages took 105 ms instead of 65.
+      const own: Record<string, unknown> = {};
+      for (const key of Object.keys(vars)) own[key] = vars[key];
+      for (const key of Object.keys(named)) if (key !== '__keywords') own[key] = named[key];
+      vars = own;
     }
     return new nunjucks.runtime.SafeString(this.env.getTemplate(String(name)).render(vars));
   }
