@@ -21,15 +21,15 @@ export function countWords(text: string): number {
 /**
  * countWords over the file's UTF-8 bytes, before decoding: the same count, since the four
  * spaces are single bytes and every byte of any other character is none of them (and CRLF ->
- * LF turns a space into a space). A byte-order mark is dropped from the text: leave it out. About half the time of a pass
- * over the decoded text: one of the larger costs of reading a large site's front matter.
+ * LF turns a space into a space). A byte-order mark is dropped from the text: leave it out.
+ * About half the time of a pass over the decoded text, once one of the larger costs of reading
+ * a large site's front matter.
  */
 export function countWordsInBytes(bytes: Uint8Array): number {
   let n = 0;
   let previousSpace = 1;
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    const space = b === 32 || b === 10 || b === 9 || b === 13 ? 1 : 0;
+    const space = isSpace(bytes[i]) ? 1 : 0;
     n += previousSpace & (space ^ 1);
     previousSpace = space;
   }

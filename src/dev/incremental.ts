@@ -18,7 +18,7 @@ import path from 'node:path';
 import { listPublic, parseSources } from '../build.js';
 import { loadConfig } from '../config.js';
 import { Diagnostics, sortProblems, type Problem } from '../errors.js';
-import { isIgnored, kindOf, loadSources, readMarkdown, readSource } from '../content/source.js';
+import { isIgnored, kindOf, loadSources, readSource } from '../content/source.js';
 import { folderOf, type ParseContext } from '../content/posts.js';
 import { createParseContext, parseJob } from '../content/parse-worker.js';
 import { collectSite } from '../collect/site.js';
@@ -322,7 +322,7 @@ export class DevSite {
     const readMarkdown = async (rel: string, kind: SourceEntry['kind']) => {
       const diag = new Diagnostics();
       try {
-        read.set(rel, { source: await readNow(root, rel, kind, diag), problems: diag.problems });
+        read.set(rel, { source: await readSource(root, rel, kind, diag), problems: diag.problems });
         return true;
       } catch {
         forget(rel); // gone (or a folder, whose files come as their own changes)
@@ -631,16 +631,6 @@ export class DevSite {
     this.failure = problems.filter((p) => p.severity === 'error');
     this.options.onReport({ ok: false, changed, updated: [], scope, ms: performance.now() - started, problems, counts: this.counts });
   }
-}
-
-/**
- * readSource, but reading synchronously: a few kilobytes, and libuv's threads may be queued
- * up with chokidar's stats of a whole folder. An undecodable file goes through readSource
- * for its message.
- */
-async function readNow(root: string, rel: string, kind: SourceEntry['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
-  const read = readMarkdown(path.join(root, rel));
-  return read === undefined ? readSource(root, rel, kind, diag) : { path: rel, absPath: path.join(root, rel), kind, ...read };
 }
 
 function seriesSlugOf(entry: SourceEntry | undefined): string | undefined {
