@@ -115,8 +115,7 @@ export interface PostBodyJob {
 
 /**
  * The fields of a Post that come from rendering its Markdown body. (Its words are counted in
- * the Markdown as written, with the front matter: the main thread does that while a worker
- * renders.)
+ * the Markdown as written, as the file is read: content/words.ts.)
  */
 export type PostBody = Pick<Post, 'summary' | 'excerptHtml' | 'html' | 'links'>;
 
