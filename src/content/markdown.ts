@@ -9,6 +9,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import footnote from 'markdown-it-footnote';
 import { slugify } from '../slug.js';
 import { fastBlockState } from './block-state.js';
+import { HtmlEmitter } from './highlight-emitter.js';
 import type { LinkRef } from '../types.js';
 
 export interface RenderedMarkdown {
@@ -40,6 +41,7 @@ const require = createRequire(import.meta.url);
  * lib/common.
  */
 const hljs = (require('highlight.js/lib/core') as HLJSApi).newInstance();
+hljs.configure({ __emitter: HtmlEmitter });
 
 /** Language -> its aliases, and the languages it highlights inside itself (`subLanguage`). */
 export const COMMON_LANGUAGES: Record<string, { aliases?: string[]; embeds?: string[] }> = {

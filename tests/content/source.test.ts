@@ -31,3 +31,26 @@ describe('countMarkdownFiles', () => {
     expect(await countMarkdownFiles(path.join(root, 'missing'))).toBe(0);
   });
 });
+
+describe('loadSources', () => {
+  test('reads every file whole, whatever its size, each with its own text and words', async () => {
+    // 64 KB is the size of the buffer files are read into: these are smaller, equal and larger.
+    const sized = (bytes: number, word: string) => `${word} `.repeat(Math.floor(bytes / (word.length + 1)));
+    const files = {
+      'posts/2024-01-01-large.md': sized(200_000, 'large'),
+      'posts/2024-01-02-exact.md': 'e'.repeat(65_535) + '\n',
+      'posts/2024-01-03-small.md': 'small words here',
+      'posts/2024-01-04-empty.md': '',
+      'posts/2024-01-05-accents.md': 'é'.repeat(40_000),
+    };
+    const root = await writeSite(files);
+    const sources = await loadSources(root, new Diagnostics());
+    expect(sources.map((s) => [s.path, s.text, s.words])).toEqual([
+      ['posts/2024-01-01-large.md', files['posts/2024-01-01-large.md'], 33_333],
+      ['posts/2024-01-02-exact.md', files['posts/2024-01-02-exact.md'], 1],
+      ['posts/2024-01-03-small.md', 'small words here', 3],
+      ['posts/2024-01-04-empty.md', '', 0],
+      ['posts/2024-01-05-accents.md', files['posts/2024-01-05-accents.md'], 1],
+    ]);
+  });
+});
