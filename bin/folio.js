@@ -14,6 +14,13 @@ setFlagsFromString('--no-lazy-feedback-allocation');
 // thread) 1.26 -> 1.15 s; 4,000 posts 2.21 -> 2.18 s, with 0.14-0.25 s less CPU; 16,000 posts
 // 7.64 -> 6.88 s, 1.2 s less CPU. (docs/benchmarks.md tells what was tried before.)
 setFlagsFromString('--no-concurrent-recompilation');
+// Less inlining into optimised code (V8's default budget is 920 bytes of bytecode a function):
+// a build is over in seconds, and V8 spent as long compiling as the code saved. --trace-opt at
+// 4,000 posts: ~1.5 s of TurboFan compiling over both threads, 57 ms for one function that
+// inlines the front matter parser. Measured interleaved (11 runs): 1,000 posts 0.96 -> 0.86 s;
+// 4,000 posts 1.95 -> 1.78 s and 2.07 -> 1.86 s, CPU -0.3 s; 16,000 posts 5.82 -> 5.78 s
+// (no inlining at all: 1.81-1.87 s at 4,000 posts; 80 to 500 bytes all within noise of 150).
+setFlagsFromString('--max-inlined-bytecode-size-cumulative=150');
 
 /**
  * The bundled CLI (scripts/bundle.mjs: it loads in half the time), unless lib/ was compiled
