@@ -32,6 +32,8 @@ describe('slugify', () => {
     ['Réflexion à Paris', 'reflexion-a-paris'],
     ['  --Part 2: (draft)--  ', 'part-2-draft'],
     ['x^2 and `code`', 'x2-and-code'],
+    ['\u212a is a kelvin', 'k-is-a-kelvin'],
+    ['CamelCase Heading 2024', 'camelcase-heading-2024'],
   ])('%s -> %s', (text, slug) => {
     expect(slugify(text)).toBe(slug);
   });

@@ -14,7 +14,14 @@ export interface Dimensions {
 }
 
 /** The site folder, from a source file's absolute and root-relative paths. */
-function siteRootOf(source: SourceFile): string {
+function siteRootOf(source: Pick<SourceFile, 'path' | 'absPath'>): string {
+  // Usually the absolute path is the root and the relative one: no need to resolve anything.
+  const tail = path.sep === '/' ? source.path : source.path.split('/').join(path.sep);
+  const cut = source.absPath.length - tail.length - 1;
+  if (cut > 0 && source.absPath.endsWith(tail) && source.absPath[cut] === path.sep && path.isAbsolute(source.absPath)) {
+    const root = source.absPath.slice(0, cut);
+    if (path.normalize(root) === root) return root;
+  }
   const depth = source.path.split('/').length - 1;
   return path.resolve(path.dirname(source.absPath), ...Array<string>(depth).fill('..'));
 }
@@ -30,13 +37,15 @@ interface Lookups {
   folders: Map<string, boolean>;
   /** File -> its size, or undefined: missing, or not an image we can read. */
   files: Map<string, Dimensions | undefined>;
+  /** Site folder and folder of an image's URL -> the candidate folders (see localImageDimensions) that exist. */
+  urlFolders: Map<string, string[]>;
 }
 
 let lookups: Lookups | undefined;
 
 function currentLookups(): Lookups {
   if (!lookups) {
-    lookups = { folders: new Map(), files: new Map() };
+    lookups = { folders: new Map(), files: new Map(), urlFolders: new Map() };
     queueMicrotask(() => {
       lookups = undefined;
     });
@@ -105,13 +114,29 @@ export function localImageDimensions(siteUrl: string, source: SourceFile, postUr
   if (path.posix.basename(source.path) === 'index.md' && rel.startsWith(pageDir)) {
     candidates.push(path.join(path.dirname(source.absPath), rel.slice(pageDir.length)));
   }
-  candidates.push(path.join(root, 'public', rel), path.join(root, rel));
+  // public/ and the site folder, but only where the URL's folder exists (most sites have no
+  // images/ in one of them, and a large one has thousands of images).
+  const slash = rel.lastIndexOf('/');
+  const name = rel.slice(slash + 1);
+  for (const dir of existingUrlFolders(root, slash < 0 ? '' : rel.slice(0, slash))) candidates.push(path.join(dir, name));
   for (const file of candidates) {
     if (!file.startsWith(root + path.sep)) continue; // never read outside the site
     const size = dimensionsOfFile(file);
     if (size) return { ...size };
   }
   return undefined;
+}
+
+/** Of `public/<urlDir>` and `<urlDir>` in the site folder `root`, those that exist (in that order). */
+function existingUrlFolders(root: string, urlDir: string): string[] {
+  const known = currentLookups();
+  const key = `${root}\0${urlDir}`;
+  let found = known.urlFolders.get(key);
+  if (!found) {
+    found = [path.join(root, 'public', urlDir), path.join(root, urlDir)].filter((dir) => isFolder(dir, known));
+    known.urlFolders.set(key, found);
+  }
+  return found;
 }
 
 // An <img> tag, quoted attribute values allowed to contain `>`.
