@@ -22,9 +22,19 @@ export interface RenderedMarkdown {
 export interface MarkdownOptions {
   /** Path part of the site URL (`/` or `/blog/`), prepended to root-relative URLs. */
   basePath: string;
+  /** false: every excerpt rendered on its own, never cut from the page (tests compare the two). */
+  excerptFromPage?: boolean;
 }
 
 const MORE = /^<!--\s*more\s*-->\s*$/;
+
+/** The tokens of a post's excerpt: `from` to `to` (excluded); `more`: those before `<!-- more -->`. */
+interface Excerpt {
+  from: number;
+  to: number;
+  more: boolean;
+  inPage: boolean;
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -211,17 +221,57 @@ export function createMarkdown(options: MarkdownOptions) {
   return function renderMarkdown(text: string, pageUrl?: string): RenderedMarkdown {
     const env = { links: [] as LinkRef[], pageUrl };
     const tokens = md.parse(text, env);
-    const html = md.renderer.render(tokens, md.options, env);
-    return { html, excerptHtml: excerpt(tokens, env), links: env.links };
+    const part = excerptOf(tokens);
+    if (part === undefined || !part.inPage || options.excerptFromPage === false) {
+      const html = md.renderer.render(tokens, md.options, env);
+      return { html, excerptHtml: part ? renderExcerpt(tokens, part, env) : '', links: env.links };
+    }
+    const marks = { from: part.from, to: part.to, start: 0, end: 0 };
+    const html = renderTokens(tokens, env, marks);
+    return { html, excerptHtml: html.slice(marks.start, marks.end), links: env.links };
   };
 
-  function excerpt(tokens: Token[], env: object): string {
+  /**
+   * markdown-it's Renderer#render (the same calls, in the same order), noting where in the HTML
+   * the tokens `marks.from` to `marks.to` (excluded) begin and end: the excerpt is that part of
+   * the page, not rendered a second time.
+   */
+  function renderTokens(tokens: Token[], env: object, marks: { from: number; to: number; start: number; end: number }): string {
+    const { renderer, options } = md;
+    const rules = renderer.rules;
+    let html = '';
+    for (let i = 0; i < tokens.length; i++) {
+      if (i === marks.from) marks.start = html.length;
+      if (i === marks.to) marks.end = html.length;
+      const token = tokens[i];
+      const rule = rules[token.type];
+      if (token.type === 'inline') html += renderer.renderInline(token.children ?? [], options, env);
+      else if (rule !== undefined) html += rule(tokens, i, options, env, renderer);
+      else html += renderer.renderToken(tokens, i, options);
+    }
+    if (marks.to === tokens.length) marks.end = html.length;
+    return html;
+  }
+
+  /**
+   * Which tokens make the excerpt: those before `<!-- more -->`, else the first top-level
+   * paragraph. `inPage`: rendered alone they give exactly their part of the page (a paragraph
+   * with footnote references does not: the excerpt leaves them out; nor one after a hidden
+   * token, which markdown-it renders with a line break before it).
+   */
+  function excerptOf(tokens: Token[]): Excerpt | undefined {
     const more = tokens.findIndex((t) => t.type === 'html_block' && t.level === 0 && MORE.test(t.content));
-    if (more > 0) return md.renderer.render(tokens.slice(0, more), md.options, env);
+    if (more > 0) return { from: 0, to: more, more: true, inPage: true };
     const open = tokens.findIndex((t) => t.type === 'paragraph_open' && t.level === 0);
-    if (open < 0) return '';
+    if (open < 0) return undefined;
+    const footnotes = tokens[open + 1]?.children?.some((c) => c.type === 'footnote_ref') ?? false;
+    return { from: open, to: open + 3, more: false, inPage: !footnotes && !(open > 0 && tokens[open - 1].hidden) };
+  }
+
+  function renderExcerpt(tokens: Token[], { from, to, more }: Excerpt, env: object): string {
+    if (more) return md.renderer.render(tokens.slice(0, to), md.options, env);
     // The first paragraph, without footnote references that would point at nothing.
-    const para = tokens.slice(open, open + 3).map((t) => {
+    const para = tokens.slice(from, to).map((t) => {
       if (t.type !== 'inline' || !t.children) return t;
       const copy = Object.assign(Object.create(Object.getPrototypeOf(t)), t) as Token;
       copy.children = t.children.filter((c) => c.type !== 'footnote_ref');
