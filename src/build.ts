@@ -339,13 +339,15 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   out.total = routes.length + site.assets.length;
   // Post pages are made with their bodies, in the threads and here, and the other pages as soon as the bodies they show are in.
   const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, routes, render, pages, diag)) : undefined;
-  // Every body is in: the threads have nothing more to do.
-  await pool.close();
+  // Every body is in: the threads have nothing more to do. They stop while the rest is done
+  // (and before the output is removed if the build fails: threadsStopped waits for the same stop).
+  const threadsClosed = pool.close();
   const written = await timer.time('render', () => renderRoutes(routes, pages, diag, early));
   await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();
   await timer.time('write', () => out.finish(site.assets));
+  await threadsClosed;
   return {
     site,
     pages: routes.filter((r) => r.kind === 'page').length,

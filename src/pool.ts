@@ -69,6 +69,7 @@ export function isPoolRefusal(e: unknown): boolean {
 
 export class BuildPool {
   private pool: Piscina | undefined;
+  private closing: Promise<void> | undefined;
 
   /** `requested`: FOLIO_WORKERS (see workerThreads). */
   constructor(private readonly requested?: number) {}
@@ -106,10 +107,12 @@ export class BuildPool {
     return this.pool.run(task, { name }) as Promise<R>;
   }
 
-  async close(): Promise<void> {
+  /** Stops the threads; every call until the next start waits for the same stop. */
+  close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.destroy();
+    if (pool) this.closing = pool.destroy();
+    return this.closing ?? Promise.resolve();
   }
 
   /** `await using pool = new BuildPool(…)`: the threads end with the block, however it ends. */
