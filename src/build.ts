@@ -15,7 +15,7 @@ import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js'
 import { loadConfig } from './config.js';
 import { listFolder, loadSources } from './content/source.js';
 import { createParseContext, detached, parseJob, type ParseJob } from './content/parse-worker.js';
-import { BATCH_SIZE, PostQueue, type FinishedPost, type PageTarget } from './content/parse-pool.js';
+import { PostQueue, type FinishedPost, type PageTarget } from './content/parse-pool.js';
 import { folderOf, parsePostHead, parseSeriesMeta, type PostBodyJob } from './content/posts.js';
 import { BuildPool } from './pool.js';
 import { PageWriter, renderPages } from './render/render-pages.js';
@@ -159,15 +159,10 @@ async function startParse(
   return { posts, seriesMeta, assets, bodies };
 }
 
-/**
- * The held series posts to the queue, now that the site is collected: each series' parts in
- * one batch, whole series put together up to a batch's size (a hundred series of a few parts
- * each made a hundred small tasks, each with its own cost of crossing threads).
- */
+/** The held series posts to the queue, now that the site is collected: each series' parts in one batch. */
 function queueHeld(site: Site, { queue, posts, held }: PendingBodies, isBuilt: (post: Post) => boolean): void {
-  let parts: Post[] = [];
-  const queueParts = () => {
-    if (parts.length === 0) return;
+  for (const series of site.series) {
+    const parts = series.parts.map((p) => p.post).filter((p) => held.has(p));
     const first = queue.addSeries(
       parts.map((p) => held.get(p)!),
       parts,
@@ -177,13 +172,7 @@ function queueHeld(site: Site, { queue, posts, held }: PendingBodies, isBuilt: (
       posts[first + k] = p;
       held.delete(p);
     });
-    parts = [];
-  };
-  for (const series of site.series) {
-    parts.push(...series.parts.map((p) => p.post).filter((p) => held.has(p)));
-    if (parts.length >= BATCH_SIZE) queueParts();
   }
-  queueParts();
   // Series posts that are no part of one (unlisted, or not built): their page, if any, stands alone.
   for (const [post, job] of held) posts[queue.addAlone(job, isBuilt(post) ? post : null)] = post;
   held.clear();

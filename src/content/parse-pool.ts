@@ -19,7 +19,7 @@ import type { Post, SeriesNav, SiteConfig } from '../types.js';
 import { detachedBody } from './parse-worker.js';
 import type { PostBody, PostBodyJob } from './posts.js';
 
-export const BATCH_SIZE = 50;
+const BATCH_SIZE = 50;
 
 /**
  * The main thread renders bodies itself only while more than this many wait for the workers.
@@ -94,10 +94,9 @@ export class PostQueue {
   }
 
   /**
-   * Queues the parts of whole series (one or more) as one batch, pages and all, ahead of the
-   * batches waiting: the pages that list posts wait for them (the parts of a series are spread
-   * over the years, while the bodies of the others are done oldest first). Returns the first
-   * body's index.
+   * Queues the parts of one series as one batch, pages and all, ahead of the batches waiting:
+   * the pages that list posts wait for them (the parts of a series are spread over the years,
+   * while the bodies of the others are done oldest first). Returns the first body's index.
    */
   addSeries(jobs: PostBodyJob[], posts: Post[], seriesNav: [string, SeriesNav][]): number {
     const first = this.added;
