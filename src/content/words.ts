@@ -7,9 +7,8 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
-/** 1 for the bytes of the four spaces, else 0. */
-const SPACE_BYTE = new Uint8Array(256);
-for (const c of [32, 10, 9, 13]) SPACE_BYTE[c] = 1;
+/** isSpace by byte, 1 or 0. */
+const SPACE_BYTE = Uint8Array.from({ length: 256 }, (_, c) => (isSpace(c) ? 1 : 0));
 
 export function countWords(text: string): number {
   let n = 0;
