@@ -11,6 +11,7 @@ import { slugify } from '../slug.js';
 import { fastBlockState } from './block-state.js';
 import { HtmlEmitter } from './highlight-emitter.js';
 import type { LinkRef } from '../types.js';
+import { addImageDimensions, type Dimensions } from './image-dimensions.js';
 
 export interface RenderedMarkdown {
   html: string;
@@ -25,6 +26,9 @@ export interface MarkdownOptions {
   /** false: every excerpt rendered on its own, never cut from the page (tests compare the two). */
   excerptFromPage?: boolean;
 }
+
+/** A local image's width and height, by its site-relative URL (`/posts/x/photo.jpg`). */
+export type DimensionsOf = (siteUrl: string) => Dimensions | undefined;
 
 const MORE = /^<!--\s*more\s*-->\s*$/;
 
@@ -192,12 +196,20 @@ export function createMarkdown(options: MarkdownOptions) {
   // Record links and images (for the link checker) with their lines, and make their URLs
   // site-absolute: relative ones resolved against the page (so excerpts shown on other pages
   // and feeds still point at the right place), root-relative ones under the base path.
+  // Images get their width and height here too, when the caller can look them up (`dimensionsOf`,
+  // see image-dimensions.ts): on the tokens, rather than by searching the whole page's HTML for
+  // <img> tags afterwards.
   md.core.ruler.push('folio_links', (state) => {
     const links: LinkRef[] = state.env.links;
+    const dimensionsOf: DimensionsOf | undefined = state.env.dimensionsOf;
     const rewrite = (url: string) => withBasePath(resolveRelative(url, state.env.pageUrl), basePath);
+    const rewriteRaw = (html: string, line: number | undefined) => {
+      const rewritten = rewriteHtml(html, line, links, rewrite);
+      return dimensionsOf ? addImageDimensions(rewritten, basePath, dimensionsOf) : rewritten;
+    };
     for (const block of state.tokens) {
       const blockLine = block.map ? block.map[0] + 1 : undefined;
-      if (block.type === 'html_block') block.content = rewriteHtml(block.content, blockLine, links, rewrite);
+      if (block.type === 'html_block') block.content = rewriteRaw(block.content, blockLine);
       if (block.type !== 'inline' || !block.children) continue;
       let line = blockLine;
       for (const t of block.children) {
@@ -209,17 +221,24 @@ export function createMarkdown(options: MarkdownOptions) {
           const ref: LinkRef = { href: url, kind: t.type === 'image' ? 'image' : 'link', line };
           if (t.type === 'image') ref.alt = t.children ? t.children.map((c) => c.content).join('') : t.content;
           if (!url.startsWith('#')) links.push(ref);
-          t.attrSet(attr, rewrite(url));
+          const site = rewrite(url);
+          t.attrSet(attr, site);
+          // After the attributes markdown-it gave it (src, alt, title), as on a raw <img>.
+          const size = t.type === 'image' && dimensionsOf && site.startsWith(basePath) ? dimensionsOf(`/${site.slice(basePath.length)}`) : undefined;
+          if (size) t.attrs!.push(['width', String(size.width)], ['height', String(size.height)]);
         } else if (t.type === 'html_inline') {
-          t.content = rewriteHtml(t.content, line, links, rewrite);
+          t.content = rewriteRaw(t.content, line);
         }
       }
     }
   });
 
-  /** `pageUrl` (site-relative, e.g. `/posts/x/`) is where relative links are resolved from. */
-  return function renderMarkdown(text: string, pageUrl?: string): RenderedMarkdown {
-    const env = { links: [] as LinkRef[], pageUrl };
+  /**
+   * `pageUrl` (site-relative, e.g. `/posts/x/`) is where relative links are resolved from;
+   * `dimensionsOf` gives the size of a local image, by its site-relative URL.
+   */
+  return function renderMarkdown(text: string, pageUrl?: string, dimensionsOf?: DimensionsOf): RenderedMarkdown {
+    const env = { links: [] as LinkRef[], pageUrl, dimensionsOf };
     const tokens = md.parse(text, env);
     const part = excerptOf(tokens);
     if (part === undefined || !part.inPage || options.excerptFromPage === false) {

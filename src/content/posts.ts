@@ -7,8 +7,8 @@ import { slugify } from '../slug.js';
 import { closestName } from '../suggest.js';
 import { isProblem } from '../yaml.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
-import { htmlToText, resolveRelative, type RenderedMarkdown } from './markdown.js';
-import { addImageDimensions, localImageDimensions } from './image-dimensions.js';
+import { htmlToText, resolveRelative, type DimensionsOf, type RenderedMarkdown } from './markdown.js';
+import { localImageDimensions } from './image-dimensions.js';
 import { countWords, wordsInTail } from './words.js';
 import type { CpdRecord, LeadImage, Post, SeriesMeta, SiteConfig, SourceFile } from '../types.js';
 
@@ -22,7 +22,7 @@ const DATE_HINT = 'write it as YYYY-MM-DD, e.g. 2024-03-05 (a time is optional: 
 
 export interface ParseContext {
   config: SiteConfig;
-  renderMarkdown: (text: string, pageUrl?: string) => RenderedMarkdown;
+  renderMarkdown: (text: string, pageUrl?: string, dimensionsOf?: DimensionsOf) => RenderedMarkdown;
   now: Date;
   diag: Diagnostics;
 }
@@ -297,20 +297,18 @@ export function parsePostHead(source: SourceFile, ctx: Omit<ParseContext, 'rende
 
 /** A post's Markdown body -> its HTML, excerpt, summary, links and length; problems to `ctx.diag`. */
 export function renderPostBody(job: PostBodyJob, ctx: Pick<ParseContext, 'config' | 'renderMarkdown' | 'diag'>): PostBody {
-  const { config, diag } = ctx;
+  const { diag } = ctx;
   const { source, url } = job;
   const file = source.path;
-  const rendered = ctx.renderMarkdown(job.body, url);
+  // Images carry their real size (no layout shift).
+  const rendered = ctx.renderMarkdown(job.body, url, (siteUrl) => localImageDimensions(siteUrl, source, url));
   for (const link of rendered.links) link.line = link.line === undefined ? undefined : link.line + job.bodyLine - 1;
   for (const link of rendered.links) {
     if (link.kind === 'image' && !link.alt?.trim()) {
       diag.warn({ file, line: link.line, message: `the image ${link.href} has no alt text`, hint: 'describe it for readers who cannot see it: ![what the image shows](…), or alt="…" on an <img>' });
     }
   }
-  // Images carry their real size (no layout shift).
-  const dimensionsOf = (siteUrl: string) => localImageDimensions(siteUrl, source, url);
-  const html = addImageDimensions(rendered.html, config.basePath, dimensionsOf);
-  const excerptHtml = addImageDimensions(rendered.excerptHtml, config.basePath, dimensionsOf);
+  const { html, excerptHtml } = rendered;
   const summaryText = job.description ?? htmlToText(excerptHtml);
   return {
     summary: summaryText.length > 300 ? `${summaryText.slice(0, 297).trimEnd()}…` : summaryText,

@@ -56,6 +56,30 @@ describe('images carry their real width and height', () => {
     expect([$('figure img').attr('width'), $('figure img').attr('height')]).toEqual(['1200', '800']);
   });
 
+  test('a titled image and a raw <img> inside a paragraph, on the page and in an excerpt made apart from it', async () => {
+    const root = await writeSite({
+      'posts/images/cycle.png': await png(),
+      // The footnote makes the excerpt be rendered on its own (it leaves the reference out).
+      'posts/2024-01-06-b.md': post(
+        { title: 'B' },
+        'See ![Cycle](/posts/images/cycle.png "On the road") and <img src="/posts/images/cycle.png" alt="raw">.[^1]\n\n[^1]: A note.\n',
+      ),
+    });
+    const site = await build(root);
+    expect(site.code).toBe(0);
+    const sized = [
+      '<img src="/posts/images/cycle.png" alt="Cycle" title="On the road" width="640" height="300">',
+      '<img src="/posts/images/cycle.png" alt="raw" width="640" height="300">',
+    ];
+    const page = await site.read('posts/b/index.html');
+    const home = await site.read('index.html');
+    for (const img of sized) {
+      expect(page).toContain(img);
+      expect(home).toContain(img);
+    }
+    expect(home).not.toContain('fnref');
+  });
+
   test('front-matter sizes and sizes written in HTML are kept; remote and missing images are left alone', async () => {
     const root = await writeSite({
       'public/wide.jpg': await jpeg(),
