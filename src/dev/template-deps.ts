@@ -1,7 +1,8 @@
 /**
- * Which templates a page uses: its own, and every template it extends, includes or imports,
- * read from the `{% extends "…" %}`-style tags of the effective files (the site's templates/
- * over the built-in theme). `dev` re-renders only the pages whose templates changed.
+ * Which templates a page uses: its own, and every template it extends, includes, imports or
+ * pulls in as a partial, read from the `{% extends "…" %}`-style tags of the effective files
+ * (the site's templates/ over the built-in theme). `dev` re-renders only the pages whose
+ * templates changed.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +15,7 @@ interface TemplateRefs {
   dynamic: boolean;
 }
 
-const REFERENCE = /\{%-?\s*(?:extends|include|import|from)\s+(?:(["'])(.*?)\1|(\S))/g;
+const REFERENCE = /\{%-?\s*(?:extends|include|import|from|partialCached|partial)\s+(?:(["'])(.*?)\1|(\S))/g;
 
 export function templateReferences(text: string): TemplateRefs {
   const refs: TemplateRefs = { names: [], dynamic: false };

@@ -253,6 +253,19 @@ describe('templates, public files and site.yaml', () => {
     expect((await tab.reload()).html).not.toContain('Custom post layout');
   });
 
+  test('a partial edit re-renders the pages that pull it in (and those only)', async () => {
+    const dev = await startFixture();
+    const home = await dev.open('/blog/');
+    const postTab = await dev.open('/blog/posts/first-steps/');
+    const builtIn = await readFile(path.join(BUILTIN_TEMPLATES, 'partials/post-meta.njk'), 'utf8');
+    await dev.write('templates/partials/post-meta.njk', builtIn.replace('<p class="post-meta">', '<p class="post-meta custom-meta">'));
+    expect((await home.next()).event).toBe('reload');
+    expect((await home.reload()).html).toContain('<p class="post-meta custom-meta">');
+    expect((await postTab.next()).event).toBe('reload');
+    expect((await postTab.reload()).html).toContain('<p class="post-meta custom-meta">');
+    expect((await dev.get('/blog/tags/')).body).not.toContain('custom-meta');
+  });
+
   test('a series file (in a series/ folder made meanwhile) names the series and describes it', async () => {
     const dev = await startFixture();
     const tab = await dev.open('/blog/series/learning-in-public/');
