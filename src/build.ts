@@ -328,7 +328,7 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   // so that no worker is left writing pages into a folder being deleted.
   await using threadsStopped = { [Symbol.asyncDispose]: () => pool.close() };
   const pageTarget = (config: SiteConfig): PageTarget => {
-    const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts } };
+    const renderer: RendererOptions = { root: options.root, config, globals: { drafts: options.drafts }, reusePartials: true };
     return { renderer, folder: out.folder, render: createRenderer(renderer) };
   };
   const { site, diag, bodies, target } = await beginSite(options, timer, pool, pageTarget);

@@ -6,26 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILTIN_TEMPLATES } from '../render/templates.js';
+import { BUILTIN_TEMPLATES, templateReferences, type TemplateRefs } from '../render/templates.js';
 import { listFolder } from '../content/source.js';
-
-/** A template's direct references; `dynamic` when one is not a quoted name (then anything may be used). */
-interface TemplateRefs {
-  names: string[];
-  dynamic: boolean;
-}
-
-const REFERENCE = /\{%-?\s*(?:extends|include|import|from|partialCached|partial)\s+(?:(["'])(.*?)\1|(\S))/g;
-
-export function templateReferences(text: string): TemplateRefs {
-  const refs: TemplateRefs = { names: [], dynamic: false };
-  for (const m of text.matchAll(REFERENCE)) {
-    if (m[2] !== undefined) refs.names.push(m[2]);
-    else refs.dynamic = true;
-  }
-  return refs;
-}
-
 
 export class TemplateGraph {
   private constructor(private readonly refs: Map<string, TemplateRefs>) {}

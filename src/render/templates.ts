@@ -2,7 +2,7 @@
  * Nunjucks: one environment per build, the site's templates/ over the built-in theme,
  * file by file; templates compiled once and cached; autoescape on.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,8 @@ export interface RendererOptions {
   config: SiteConfig;
   /** Extra globals for every template (`drafts`, …). */
   globals?: Record<string, unknown>;
+  /** Reuse `{% partialCached %}` results for the life of the renderer: one build (not dev, whose posts change). */
+  reusePartials?: boolean;
 }
 
 export type RenderPage = (route: Extract<Route, { kind: 'page' }>) => Page | Problem;
@@ -51,6 +53,62 @@ interface TemplateContext {
   getVariables(): Record<string, unknown>;
 }
 
+/** A template's direct references; `dynamic` when one is not a quoted name (then anything may be used). */
+export interface TemplateRefs {
+  names: string[];
+  dynamic: boolean;
+}
+
+const REFERENCE = /\{%-?\s*(?:extends|include|import|from|partialCached|partial)\s+(?:(["'])(.*?)\1|(\S))/g;
+
+/** The templates a template's text names in `{% extends "…" %}`-style tags (Nunjucks' and Folio's `partial`). */
+export function templateReferences(text: string): TemplateRefs {
+  const refs: TemplateRefs = { names: [], dynamic: false };
+  for (const m of text.matchAll(REFERENCE)) {
+    if (m[2] !== undefined) refs.names.push(m[2]);
+    else refs.dynamic = true;
+  }
+  return refs;
+}
+
+/**
+ * Values kept under a list of keys compared by identity (the same object, not an equal one). An
+ * object key holds its entries weakly: they go with it.
+ */
+class IdentityCache<V> {
+  private readonly root = new CacheLevel<V>();
+
+  get(keys: readonly unknown[], make: () => V): V {
+    let level = this.root;
+    for (const key of keys) level = level.next(key);
+    if (!level.has) {
+      level.value = make();
+      level.has = true;
+    }
+    return level.value as V;
+  }
+}
+
+class CacheLevel<V> {
+  has = false;
+  value: V | undefined;
+  private objects: WeakMap<object, CacheLevel<V>> | undefined;
+  private others: Map<unknown, CacheLevel<V>> | undefined;
+
+  next(key: unknown): CacheLevel<V> {
+    if ((typeof key === 'object' && key !== null) || typeof key === 'function') {
+      this.objects ??= new WeakMap();
+      let level = this.objects.get(key);
+      if (!level) this.objects.set(key, (level = new CacheLevel()));
+      return level;
+    }
+    this.others ??= new Map();
+    let level = this.others.get(key);
+    if (!level) this.others.set(key, (level = new CacheLevel()));
+    return level;
+  }
+}
+
 /**
  * `{% partial "partials/post-meta.njk", post = part.post %}`: renders a partial like
  * `{% include %}` does — the site's own file if it has one, else the theme's — with the page's
@@ -58,17 +116,30 @@ interface TemplateContext {
  * names `loop` where an include used to see it). An include costs Nunjucks a template lookup, a
  * new scope and a chain of callbacks every time it runs, and the theme runs one for every post
  * in every list; this is one direct render.
+ *
+ * `{% partialCached "partials/post-summary.njk", post = post %}` renders the same, and a build
+ * (`reuse`) keeps the HTML for the values named, by identity, while the partial and every
+ * template it pulls in are the theme's own: those depend on the named values alone. The theme's
+ * post lists use it: a post's summary is on a home page and on each of its tags' pages, and the
+ * tag pages, which wait for every post's body, are the last pages of a build. A site that
+ * overrides one of those templates gets it rendered every time, seeing what a partial sees.
  */
 class PartialTag implements nunjucks.Extension {
-  tags = ['partial'];
+  tags = ['partial', 'partialCached'];
+  private readonly cache = new IdentityCache<nunjucks.runtime.SafeString>();
+  private readonly themeOwn = new Map<string, boolean>();
 
-  constructor(private readonly env: nunjucks.Environment) {}
+  constructor(
+    private readonly env: nunjucks.Environment,
+    /** The site's templates/ folder, when the build may reuse partialCached results; else undefined. */
+    private readonly reuse: { siteTemplates: string } | undefined,
+  ) {}
 
   parse(parser: TagParser, nodes: TagNodes): unknown {
     const tag = parser.nextToken();
     const args = parser.parseSignature(null, true);
     parser.advanceAfterBlockEnd(tag.value);
-    return new nodes.CallExtension(this, 'run', args);
+    return new nodes.CallExtension(this, tag.value === 'partialCached' ? 'runCached' : 'run', args);
   }
 
   run(context: TemplateContext, name: unknown, named?: Record<string, unknown>): nunjucks.runtime.SafeString {
@@ -84,6 +155,35 @@ class PartialTag implements nunjucks.Extension {
       vars = own;
     }
     return new nunjucks.runtime.SafeString(this.env.getTemplate(String(name)).render(vars));
+  }
+
+  runCached(context: TemplateContext, name: unknown, named?: Record<string, unknown>): nunjucks.runtime.SafeString {
+    const file = String(name);
+    if (!this.reuse || !this.isThemeOwn(file, new Set())) return this.run(context, name, named);
+    const keys: unknown[] = [file];
+    // Not `loop`: the theme passes it on only for an overriding partial to see (as an include did).
+    if (named) for (const key of Object.keys(named).sort()) if (key !== '__keywords' && key !== 'loop') keys.push(key, named[key]);
+    return this.cache.get(keys, () => this.run(context, name, named));
+  }
+
+  /** Whether `name` and everything it pulls in come from the built-in theme (none overridden by the site). */
+  private isThemeOwn(name: string, seen: Set<string>): boolean {
+    const known = this.themeOwn.get(name);
+    if (known !== undefined) return known;
+    if (seen.has(name)) return true; // a cycle: the rest of the answer decides
+    seen.add(name);
+    let own = !existsSync(path.join(this.reuse!.siteTemplates, name));
+    if (own) {
+      let refs: TemplateRefs;
+      try {
+        refs = templateReferences(readFileSync(path.join(BUILTIN_TEMPLATES, name), 'utf8'));
+      } catch {
+        refs = { names: [], dynamic: true };
+      }
+      own = !refs.dynamic && refs.names.every((n) => this.isThemeOwn(n, seen));
+    }
+    this.themeOwn.set(name, own);
+    return own;
   }
 }
 
@@ -130,7 +230,7 @@ export function createRenderer(options: RendererOptions): RenderPage {
     return date ? dates.readable(date) : '';
   });
   env.addFilter('slugify', (s: unknown) => slugify(String(s ?? '')));
-  env.addExtension('partial', new PartialTag(env));
+  env.addExtension('partial', new PartialTag(env, options.reusePartials ? { siteTemplates: searchPaths[0] } : undefined));
   env.addGlobal('site', config);
   for (const [k, v] of Object.entries(options.globals ?? {})) env.addGlobal(k, v);
 

@@ -1,0 +1,74 @@
+/**
+ * The renderer's {% partialCached %}: a build keeps the theme's partial HTML for the same post
+ * object and reuses it; dev (no reuse) and a site that overrides the partial render it each time.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { Diagnostics } from '../../src/errors.js';
+import { parseConfig } from '../../src/config.js';
+import { createRenderer } from '../../src/render/templates.js';
+import type { Problem } from '../../src/errors.js';
+import type { Page, Route } from '../../src/types.js';
+import { cleanTemp, writeSite } from '../helpers.js';
+
+afterAll(cleanTemp);
+
+const config = parseConfig('title: "Cache test"\n', new Diagnostics());
+
+function listPage(posts: object[], url: string): Extract<Route, { kind: 'page' }> {
+  return { kind: 'page', url, template: 'list.njk', data: { page: { url, title: 'List' }, posts } };
+}
+
+function body(result: Page | Problem): string {
+  if (!('body' in result)) throw new Error(`not rendered: ${JSON.stringify(result)}`);
+  return String(result.body);
+}
+
+function makePost(title: string) {
+  return { title, url: '/posts/x/', date: new Date('2024-03-05T10:00:00Z'), readingMinutes: 3, tags: ['travel'], excerptHtml: '<p>Excerpt.</p>' };
+}
+
+async function siteWith(extra: Record<string, string> = {}) {
+  return writeSite({
+    // A page of the site's own that lists posts through the theme's post list.
+    'templates/list.njk': '{% partial "partials/post-list.njk" %}\n',
+    ...extra,
+  });
+}
+
+describe('{% partialCached %}', () => {
+  test('a build renders the theme\'s post summary once per post object and reuses it on every list', async () => {
+    const render = createRenderer({ root: await siteWith(), config, reusePartials: true });
+    const post = makePost('First title');
+    const other = makePost('Other post');
+    expect(body(render(listPage([post], '/')))).toContain('First title');
+    // The same object with a changed title: the kept HTML is used (a build never changes a post it has shown).
+    post.title = 'Changed title';
+    const tagPage = body(render(listPage([post, other], '/tags/travel/')));
+    expect(tagPage).toContain('First title');
+    expect(tagPage).not.toContain('Changed title');
+    // Another object is rendered for itself, even when it is equal to one seen before.
+    expect(body(render(listPage([{ ...post }], '/page/2/')))).toContain('Changed title');
+  });
+
+  test('without reuse (folio dev) it is rendered every time', async () => {
+    const render = createRenderer({ root: await siteWith(), config });
+    const post = makePost('First title');
+    expect(body(render(listPage([post], '/')))).toContain('First title');
+    post.title = 'Changed title';
+    expect(body(render(listPage([post], '/')))).toContain('Changed title');
+  });
+
+  test('a site overriding the partial, or a partial it pulls in, gets it rendered every time, with the page and the loop', async () => {
+    for (const override of ['partials/post-summary.njk', 'partials/post-meta.njk']) {
+      const render = createRenderer({
+        root: await siteWith({ [`templates/${override}`]: '<p>{{ loop.index }}. {{ post.title }} on {{ page.url }}</p>\n' }),
+        config,
+        reusePartials: true,
+      });
+      const post = makePost('First title');
+      expect(body(render(listPage([post], '/')))).toContain('1. First title on /');
+      post.title = 'Changed title';
+      expect(body(render(listPage([makePost('Other'), post], '/tags/travel/'))), override).toContain('2. Changed title on /tags/travel/');
+    }
+  });
+});
