@@ -235,7 +235,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     threads.start(await countMarkdownFiles(root));
     const { buildSite } = await import('./build.js');
     const result = await buildSite({ ...options, onProgress: progress?.update }, checking ? new MemoryWriter() : undefined, threads).finally(() => progress?.clear());
-    for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
+    // One write: stderr is synchronous on a pipe, and a large site can have thousands of warnings.
+    if (result.warnings.length > 0) io.stderr(result.warnings.map((w) => `${formatProblem(w)}\n`).join(''));
     if (v.timings) {
       for (const t of result.timings) io.stderr(`  ${t.stage.padEnd(12)} ${(t.ms / 1000).toFixed(3)} s\n`);
     }
