@@ -24,7 +24,7 @@ import { PageOutput } from './output/page-output.js';
 import { collectSite, isBuilt } from './collect/site.js';
 import { postPageRoute, routeSite } from './render/routes.js';
 import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions, type RenderPage } from './render/templates.js';
-import { checkLinks } from './render/links.js';
+import { checkLinks, LinkCheck } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import type { BuildOptions, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
 
@@ -267,6 +267,11 @@ interface EarlyPages {
   made: { sources: Set<string>; written: string[]; problems: Map<string, Problem> };
   /** Other routes, rendered once the bodies they show were in: their template problems (undefined: written). */
   rendered: Map<Route, Problem | undefined>;
+  /**
+   * The posts' links, checked as their bodies came in against every file the routes write
+   * (the answer checkLinks gives when every page is written): what they found, and which posts.
+   */
+  links: { check: LinkCheck; found: Diagnostics; posts: Set<Post> };
 }
 
 /**
@@ -275,8 +280,11 @@ interface EarlyPages {
  * other route whose posts' bodies are in.
  */
 async function finishPosts(site: Site, bodies: PendingBodies, routes: Route[], render: RenderPage, pages: PageWriter, diag: Diagnostics): Promise<EarlyPages> {
-  const early: EarlyPages = { made: { sources: new Set(), written: [], problems: new Map() }, rendered: new Map() };
+  const files = new Set([...routes.map((r) => outputPath(r.url)), ...site.assets.map((a) => a.to)]);
+  const links = { check: new LinkCheck(site, files), found: new Diagnostics(), posts: new Set<Post>() };
+  const early: EarlyPages = { made: { sources: new Set(), written: [], problems: new Map() }, rendered: new Map(), links };
   const postPages = new Set(site.posts.map((p) => p.source));
+  const sitePosts = new Set(site.posts);
   const waiting = new WaitingRoutes(
     routes.filter((r) => !(r.kind === 'page' && r.source !== undefined && postPages.has(r.source))),
     new Set(bodies.posts),
@@ -297,6 +305,10 @@ async function finishPosts(site: Site, bodies: PendingBodies, routes: Route[], r
     diag,
     async (post, finished) => {
       waiting.arrived(post);
+      if (sitePosts.has(post)) {
+        links.check.post(post, links.found);
+        links.posts.add(post);
+      }
       const page = finished.pageHere ? render(postPageRoute(site, post)) : finished.page;
       if (page === undefined) return;
       made.sources.add(post.source);
@@ -343,7 +355,14 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   // (and before the output is removed if the build fails: threadsStopped waits for the same stop).
   const threadsClosed = pool.close();
   const written = await timer.time('render', () => renderRoutes(routes, pages, diag, early));
-  await timer.time('check links', () => checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag));
+  await timer.time('check links', () => {
+    // Every page written: the links checked as the bodies came in stand (the rest now).
+    if (!early || written.length !== routes.length) return checkLinks(site, new Set([...written, ...site.assets.map((a) => a.to)]), diag);
+    const { check, found, posts } = early.links;
+    for (const post of site.posts) if (!posts.has(post)) check.post(post, found);
+    check.nav(found);
+    diag.add(found.problems);
+  });
   if (options.strict) diag.promoteWarnings();
   diag.throwIfErrors();
   await timer.time('write', () => out.finish(site.assets));

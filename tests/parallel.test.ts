@@ -184,6 +184,44 @@ describe('problems found in worker threads', () => {
     expect(existsSync(pool.out)).toBe(false);
   });
 
+  test('links to nothing are reported as on the main thread, checked as each body comes back', async () => {
+    const files: Record<string, string> = {
+      'site.yaml': 'title: Links\nurl: "https://example.org/"\nnav: [{ title: "About", url: "/about/" }, { title: "Tags", url: "/tags/" }]\n',
+    };
+    for (let i = 1; i <= 30; i++) {
+      const body = [
+        `[The one before](/posts/p${i - 1}/) and [a tag](/tags/t${i % 3}/).`,
+        i % 4 === 0 ? `[Nowhere](/posts/missing-${i}/) and ![A photo](/images/photo-${i}.jpg)` : 'Nothing broken here.',
+      ].join('\n\n');
+      files[`posts/2024-01-${String(i).padStart(2, '0')}-p${i}.md`] = post({ title: `P${i}`, slug: `p${i}`, tags: [`t${i % 3}`], ...(i === 5 ? { image: { src: '/gone.jpg', alt: 'Gone' } } : {}) }, `${body}\n`);
+    }
+    const root = await writeSite(files);
+    const single = await buildWith(root, '0');
+    const pool = await buildWith(root, '2');
+    expect(single.code).toBe(0);
+    expect(pool.code).toBe(0);
+    expect(pool.stderr).toBe(single.stderr);
+    expect(pool.stderr).toContain('posts/2024-01-04-p4.md:8 warning: the link /posts/missing-4/ points at nothing in the built site');
+    expect(pool.stderr).toContain('posts/2024-01-04-p4.md:8 warning: the image /images/photo-4.jpg points at nothing in the built site');
+    expect(pool.stderr).toContain('posts/2024-01-01-p1.md:6 warning: the link /posts/p0/ points at nothing in the built site');
+    expect(pool.stderr).toContain('the lead image /gone.jpg does not exist');
+    expect(pool.stderr).toContain('site.yaml warning: the nav link "About" (/about/) points at nothing in the built site');
+    expect(pool.stderr.match(/points at nothing/g)?.length).toBe(1 + 7 * 2 + 1);
+  });
+
+  test('a link to a page whose template failed is reported as on the main thread', async () => {
+    const files: Record<string, string> = { 'templates/archive.njk': '{% extends "base.njk" %}\n{% block content %}{{ nothing.here() }}{% endblock %}\n' };
+    for (let i = 1; i <= 30; i++) files[`posts/2024-01-${String(i).padStart(2, '0')}-p${i}.md`] = post({ title: `P${i}` }, 'See [the archive](/archive/).\n');
+    const root = await writeSite(files);
+    const single = await buildWith(root, '0');
+    const pool = await buildWith(root, '2');
+    expect(single.code).toBe(1);
+    expect(pool.code).toBe(1);
+    expect(pool.stderr).toBe(single.stderr);
+    expect(pool.stderr).toContain('posts/2024-01-01-p1.md:4 warning: the link /archive/ points at nothing in the built site');
+    expect(pool.stderr).toMatch(/^templates\/archive\.njk:2:\d+ error: template error/m);
+  });
+
   test('a template error met while rendering post pages in worker threads is reported once, as on the main thread', async () => {
     const files: Record<string, string> = {
       'templates/post.njk': '{% extends "base.njk" %}\n{% block content %}\n<h1>{{ post.title }}</h1>\n{{ post.notAFunction() }}\n{% endblock %}\n',

@@ -5,7 +5,7 @@
  */
 import type { Diagnostics } from '../errors.js';
 import { outputPath } from '../output/writer.js';
-import type { Site } from '../types.js';
+import type { Post, Site } from '../types.js';
 
 const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
 
@@ -30,46 +30,69 @@ const IMAGE_HINT = 'put the image in public/ (or beside a folder post) and check
 
 /** `files` holds every output path written (`posts/x/index.html`, `images/a.jpg`). */
 export function checkLinks(site: Site, files: Set<string>, diag: Diagnostics): void {
-  const { basePath } = site.config;
-  const exists = (target: string) => files.has(outputPath(target)) || (!target.endsWith('/') && files.has(outputPath(`${target}/`)));
-  // `/blog/posts/x/` written on a site at /blog/ becomes /blog/blog/posts/x/: say so.
-  const hintFor = (target: string, fallback: string) =>
-    basePath !== '/' && target.startsWith(basePath) && exists(`/${target.slice(basePath.length)}`)
+  const check = new LinkCheck(site, files);
+  for (const post of site.posts) check.post(post, diag);
+  check.nav(diag);
+}
+
+/**
+ * checkLinks a post at a time: a threaded build checks each post's links as its body comes
+ * back, against the files its routes will write, instead of all of them after the last page.
+ */
+export class LinkCheck {
+  constructor(
+    private readonly site: Site,
+    /** Every output path (`posts/x/index.html`, `images/a.jpg`). */
+    private readonly files: Set<string>,
+  ) {}
+
+  private exists(target: string): boolean {
+    return this.files.has(outputPath(target)) || (!target.endsWith('/') && this.files.has(outputPath(`${target}/`)));
+  }
+
+  /** `/blog/posts/x/` written on a site at /blog/ becomes /blog/blog/posts/x/: say so. */
+  private hintFor(target: string, fallback: string): string {
+    const { basePath } = this.site.config;
+    return basePath !== '/' && target.startsWith(basePath) && this.exists(`/${target.slice(basePath.length)}`)
       ? `write it without the site path ${basePath}: Folio adds it (/${target.slice(basePath.length)})`
       : fallback;
+  }
 
-  for (const post of site.posts) {
+  /** A post's links and lead image. */
+  post(post: Post, diag: Diagnostics): void {
     for (const link of post.links) {
       const target = linkTarget(link.href, post.url);
-      if (target === undefined || exists(target)) continue;
+      if (target === undefined || this.exists(target)) continue;
       const image = link.kind === 'image';
       diag.warn({
         file: post.source,
         line: link.line,
         message: `the ${image ? 'image' : 'link'} ${link.href} points at nothing in the built site`,
-        hint: hintFor(target, image ? IMAGE_HINT : LINK_HINT),
+        hint: this.hintFor(target, image ? IMAGE_HINT : LINK_HINT),
       });
     }
     const lead = post.image;
     const target = lead && linkTarget(lead.src, post.url);
-    if (lead && target !== undefined && !exists(target)) {
+    if (lead && target !== undefined && !this.exists(target)) {
       diag.warn({
         file: post.source,
         line: lead.line,
         message: `the lead image ${lead.src} does not exist`,
-        hint: hintFor(target, 'put the image in public/ (or beside a folder post) and check `image.src`'),
+        hint: this.hintFor(target, 'put the image in public/ (or beside a folder post) and check `image.src`'),
       });
     }
   }
 
-  // site.yaml nav links appear on every page.
-  for (const item of site.config.nav) {
-    const target = linkTarget(item.url, '/');
-    if (target === undefined || exists(target)) continue;
-    diag.warn({
-      file: 'site.yaml',
-      message: `the nav link "${item.title}" (${item.url}) points at nothing in the built site`,
-      hint: hintFor(target, 'check `url` under `nav`: a page is at its URL without the site path, e.g. /series/'),
-    });
+  /** site.yaml's nav links: they appear on every page. */
+  nav(diag: Diagnostics): void {
+    for (const item of this.site.config.nav) {
+      const target = linkTarget(item.url, '/');
+      if (target === undefined || this.exists(target)) continue;
+      diag.warn({
+        file: 'site.yaml',
+        message: `the nav link "${item.title}" (${item.url}) points at nothing in the built site`,
+        hint: this.hintFor(target, 'check `url` under `nav`: a page is at its URL without the site path, e.g. /series/'),
+      });
+    }
   }
 }
