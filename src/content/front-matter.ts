@@ -1,5 +1,11 @@
-/** gray-matter with a positional YAML engine: front matter errors carry file:line:column. */
-import matter from 'gray-matter';
+/**
+ * Front matter as gray-matter reads it, with a positional YAML engine: front matter errors carry
+ * file:line:column. The usual block (`---` alone on the first line) is split here exactly as
+ * gray-matter splits it; gray-matter itself, loaded only then, reads the rest (a language named
+ * after the opening `---`, such as `---json`).
+ */
+import { createRequire } from 'node:module';
+import type GrayMatter from 'gray-matter';
 import type { Problem } from '../errors.js';
 import { isProblem, parseYaml, type ParsedYaml, type YamlPosition } from '../yaml.js';
 import { parseSimpleYaml } from './simple-yaml.js';
@@ -39,6 +45,45 @@ function afterBlock(rest: string): string {
   return rest[0] === '\n' ? rest.slice(1) : rest;
 }
 
+type Engine = (matterText: string) => object;
+
+let grayMatter: typeof GrayMatter | undefined;
+
+/**
+ * What gray-matter 4 makes of `input` (its `data` and `content`) when the block names no
+ * language, without it: gray-matter copies its input into a Buffer and defines properties on
+ * each result, ~10 µs a file before the YAML is read. Undefined when a language is named.
+ * tests/content/front-matter.test.ts holds the two to the same results.
+ */
+function splitLikeGrayMatter(input: string, yaml: Engine): { data: unknown; content: string } | undefined {
+  if (input === '') return { data: {}, content: '' };
+  const str = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  if (!str.startsWith('---') || str.charAt(3) === '-') return { data: {}, content: str };
+  const rest = str.slice(3);
+  // The rest of the opening line names a language (gray-matter reads up to the first line end,
+  // or, with none, all but the last character).
+  const lineEnd = rest.search(/\r?\n/);
+  if (rest.slice(0, lineEnd).trim() !== '') return undefined;
+  let close = rest.indexOf('\n---');
+  if (close === -1) close = rest.length;
+  const matter = rest.slice(0, close);
+  const data = matter.replace(/^\s*#[^\n]+/gm, '').trim() === '' ? {} : yaml(matter);
+  if (close === rest.length) return { data, content: '' };
+  let content = rest.slice(close + 4);
+  if (content[0] === '\r') content = content.slice(1);
+  if (content[0] === '\n') content = content.slice(1);
+  return { data, content };
+}
+
+/** gray-matter's `data` and `content` for `input`, `yaml` reading the block (exported for tests). */
+export function readFrontMatter(input: string, yaml: Engine): { data: unknown; content: string } {
+  const own = splitLikeGrayMatter(input, yaml);
+  if (own) return own;
+  grayMatter ??= createRequire(import.meta.url)('gray-matter') as typeof GrayMatter;
+  // An options object is always passed: without one gray-matter caches and shares results.
+  return grayMatter(input, { engines: { yaml } });
+}
+
 export function parseFrontMatter(text: string, file: string): FrontMatter | Problem {
   let parsed: ParsedYaml | Problem | undefined;
   let result;
@@ -46,18 +91,13 @@ export function parseFrontMatter(text: string, file: string): FrontMatter | Prob
   // post is mostly body.
   const end = frontMatterEnd(text);
   try {
-    // An options object is always passed: without one gray-matter caches and shares results.
-    result = matter(end === text.length ? text : text.slice(0, end), {
-      engines: {
-        yaml: (matterText: string) => {
-          const src = ownCopy(matterText);
-          // gray-matter hands over the text after the opening `---`, usually with its line end.
-          const firstLine = src.startsWith('\n') ? 1 : 2;
-          // Plain one-line fields take the fast path; anything else the full YAML parser.
-          parsed = parseSimpleYaml(src, firstLine) ?? parseYaml(src, file, firstLine);
-          return isProblem(parsed) ? {} : ((parsed.data ?? {}) as object);
-        },
-      },
+    result = readFrontMatter(end === text.length ? text : text.slice(0, end), (matterText) => {
+      const src = ownCopy(matterText);
+      // gray-matter hands over the text after the opening `---`, usually with its line end.
+      const firstLine = src.startsWith('\n') ? 1 : 2;
+      // Plain one-line fields take the fast path; anything else the full YAML parser.
+      parsed = parseSimpleYaml(src, firstLine) ?? parseYaml(src, file, firstLine);
+      return isProblem(parsed) ? {} : ((parsed.data ?? {}) as object);
     });
   } catch (e) {
     return { severity: 'error', file, line: 1, message: `cannot read the front matter: ${(e as Error).message}`, hint: 'front matter is YAML between two lines of ---' };
