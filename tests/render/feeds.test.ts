@@ -341,16 +341,20 @@ describe('feed rules on generated sites', () => {
   test('escapes all five XML specials, drops characters XML forbids, and leaves plain text as it is', async () => {
     const site = await build(
       await writeSite({
-        'posts/2024-01-01-specials.md': post({ title: `It's "Q&A" <time>`, tags: ['plain words'] }, 'A bell\u0007 rings.\n'),
+        'posts/2024-01-01-specials.md': post({ title: `It's "Q&A" <time>`, tags: ['plain words'] }, 'A bell\u0007 rings.\n\n<div title="a]]>b">Raw & ready</div>\n'),
       }),
     );
     expect(site.code).toBe(0);
     const xml = await site.read('feed.xml');
     expect(xml).toContain('<title>It&apos;s &quot;Q&amp;A&quot; &lt;time&gt;</title>');
     expect(xml).toContain('<category term="plain words"/>');
-    expect(xml).toContain('<content type="html">&lt;p&gt;A bell rings.&lt;/p&gt;\n</content>');
+    // The post's HTML in a CDATA section, the one `]]>` in it split across two.
+    expect(xml).toContain('<content type="html"><![CDATA[<p>A bell rings.</p>\n<div title="a]]]]><![CDATA[>b">Raw & ready</div>\n]]></content>');
     expect(xml).not.toContain('\u0007');
-    expect(atom(xml).entry![0].title).toBe(`It's "Q&A" <time>`);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const entry = atom(xml).entry![0];
+    expect(entry.title).toBe(`It's "Q&A" <time>`);
+    expect(entry.content['#text']).toBe('<p>A bell rings.</p>\n<div title="a]]>b">Raw & ready</div>\n');
   });
 
   test('without an author in site.yaml, the feeds name the site', async () => {
