@@ -23,7 +23,7 @@ import { WaitingRoutes } from './render/waiting-routes.js';
 import { PageOutput } from './output/page-output.js';
 import { collectSite, isBuilt } from './collect/site.js';
 import { postPageRoute, routeSite } from './render/routes.js';
-import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, type RendererOptions, type RenderPage } from './render/templates.js';
+import { BUILTIN_PUBLIC, createRenderer, mergeTemplateProblems, THEME_PAGES_WITHOUT_BODIES, themeOwnTemplates, type RendererOptions, type RenderPage } from './render/templates.js';
 import { checkLinks, LinkCheck } from './render/links.js';
 import { checkOutputFolder, FsWriter, outputPath, type Writer } from './output/writer.js';
 import type { BuildOptions, Post, Route, SeriesMeta, Site, SiteConfig, SourceFile } from './types.js';
@@ -279,15 +279,17 @@ interface EarlyPages {
  * their pages (written by a worker, or made here); and, while no bodies are ready, every
  * other route whose posts' bodies are in.
  */
-async function finishPosts(site: Site, bodies: PendingBodies, routes: Route[], render: RenderPage, pages: PageWriter, diag: Diagnostics): Promise<EarlyPages> {
+async function finishPosts(root: string, site: Site, bodies: PendingBodies, routes: Route[], render: RenderPage, pages: PageWriter, diag: Diagnostics): Promise<EarlyPages> {
   const files = new Set([...routes.map((r) => outputPath(r.url)), ...site.assets.map((a) => a.to)]);
   const links = { check: new LinkCheck(site, files), found: new Diagnostics(), posts: new Set<Post>() };
   const early: EarlyPages = { made: { sources: new Set(), written: [], problems: new Map() }, rendered: new Map(), links };
   const postPages = new Set(site.posts.map((p) => p.source));
   const sitePosts = new Set(site.posts);
+  const themeOwn = themeOwnTemplates(root);
   const waiting = new WaitingRoutes(
     routes.filter((r) => !(r.kind === 'page' && r.source !== undefined && postPages.has(r.source))),
     new Set(bodies.posts),
+    (r) => r.kind === 'page' && THEME_PAGES_WITHOUT_BODIES.has(r.template) && themeOwn(r.template),
   );
   const renderReady = async (): Promise<boolean> => {
     let any = false;
@@ -350,7 +352,7 @@ export async function buildSite(options: BuildOptions, writer?: Writer, threads?
   const routes = await timer.time('route', () => routeSite(site, diag));
   out.total = routes.length + site.assets.length;
   // Post pages are made with their bodies, in the threads and here, and the other pages as soon as the bodies they show are in.
-  const early = bodies ? await timer.time('markdown', () => finishPosts(site, bodies, routes, render, pages, diag)) : undefined;
+  const early = bodies ? await timer.time('markdown', () => finishPosts(options.root, site, bodies, routes, render, pages, diag)) : undefined;
   // Every body is in: the threads have nothing more to do. They stop while the rest is done
   // (and before the output is removed if the build fails: threadsStopped waits for the same stop).
   const threadsClosed = pool.close();

@@ -127,12 +127,11 @@ class CacheLevel<V> {
 class PartialTag implements nunjucks.Extension {
   tags = ['partial', 'partialCached'];
   private readonly cache = new IdentityCache<nunjucks.runtime.SafeString>();
-  private readonly themeOwn = new Map<string, boolean>();
 
   constructor(
     private readonly env: nunjucks.Environment,
-    /** The site's templates/ folder, when the build may reuse partialCached results; else undefined. */
-    private readonly reuse: { siteTemplates: string } | undefined,
+    /** Whether a template is the theme's own, when the build may reuse partialCached results; else undefined. */
+    private readonly themeOwn: ((name: string) => boolean) | undefined,
   ) {}
 
   parse(parser: TagParser, nodes: TagNodes): unknown {
@@ -159,7 +158,7 @@ class PartialTag implements nunjucks.Extension {
 
   runCached(context: TemplateContext, name: unknown, named?: Record<string, unknown>): nunjucks.runtime.SafeString {
     const file = String(name);
-    if (!this.reuse || !this.isThemeOwn(file, new Set())) return this.run(context, name, named);
+    if (!this.themeOwn?.(file)) return this.run(context, name, named);
     const keys: unknown[] = [file];
     // Not `loop`: the theme passes it on only for an overriding partial to see (as an include did).
     if (named) for (const key of Object.keys(named).sort()) if (key !== '__keywords' && key !== 'loop') keys.push(key, named[key]);
@@ -172,14 +171,21 @@ class PartialTag implements nunjucks.Extension {
       return html;
     });
   }
+}
 
-  /** Whether `name` and everything it pulls in come from the built-in theme (none overridden by the site). */
-  private isThemeOwn(name: string, seen: Set<string>): boolean {
-    const known = this.themeOwn.get(name);
-    if (known !== undefined) return known;
+/**
+ * Whether a template, and everything it pulls in, is the built-in theme's: none of them
+ * overridden by a file of the site's templates/ (read once per name).
+ */
+export function themeOwnTemplates(root: string): (name: string) => boolean {
+  const siteTemplates = path.join(root, 'templates');
+  const known = new Map<string, boolean>();
+  const themeOwn = (name: string, seen: Set<string>): boolean => {
+    const answer = known.get(name);
+    if (answer !== undefined) return answer;
     if (seen.has(name)) return true; // a cycle: the rest of the answer decides
     seen.add(name);
-    let own = !existsSync(path.join(this.reuse!.siteTemplates, name));
+    let own = !existsSync(path.join(siteTemplates, name));
     if (own) {
       let refs: TemplateRefs;
       try {
@@ -187,12 +193,20 @@ class PartialTag implements nunjucks.Extension {
       } catch {
         refs = { names: [], dynamic: true };
       }
-      own = !refs.dynamic && refs.names.every((n) => this.isThemeOwn(n, seen));
+      own = !refs.dynamic && refs.names.every((n) => themeOwn(n, seen));
     }
-    this.themeOwn.set(name, own);
+    known.set(name, own);
     return own;
-  }
+  };
+  return (name) => themeOwn(name, new Set());
 }
+
+/**
+ * The theme's pages that show posts' front matter only — titles, dates, URLs, counts — never a
+ * body, excerpt or summary: a threaded build renders them without waiting for the bodies (while
+ * they are the theme's own). tests/render/templates.test.ts checks these files.
+ */
+export const THEME_PAGES_WITHOUT_BODIES: ReadonlySet<string> = new Set(['archive.njk', 'tags.njk', 'series-index.njk']);
 
 type GetTemplate = (name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: unknown) => unknown;
 
@@ -237,7 +251,7 @@ export function createRenderer(options: RendererOptions): RenderPage {
     return date ? dates.readable(date) : '';
   });
   env.addFilter('slugify', (s: unknown) => slugify(String(s ?? '')));
-  env.addExtension('partial', new PartialTag(env, options.reusePartials ? { siteTemplates: searchPaths[0] } : undefined));
+  env.addExtension('partial', new PartialTag(env, options.reusePartials ? themeOwnTemplates(root) : undefined));
   env.addGlobal('site', config);
   for (const [k, v] of Object.entries(options.globals ?? {})) env.addGlobal(k, v);
 

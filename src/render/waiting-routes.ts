@@ -14,13 +14,17 @@ export class WaitingRoutes {
   private readonly ready: number[] = [];
   private taken = 0;
 
-  /** `pending`: the posts whose bodies are not in yet. */
+  /**
+   * `pending`: the posts whose bodies are not in yet; `withoutBodies`: routes whose pages show
+   * none of a post's body (only its front matter), ready at once.
+   */
   constructor(
     readonly routes: Route[],
     pending: ReadonlySet<Post>,
+    withoutBodies?: (route: Route) => boolean,
   ) {
     this.missing = routes.map((route, i) => {
-      const shown = postsShownBy(route, pending);
+      const shown = withoutBodies?.(route) ? [] : postsShownBy(route, pending);
       for (const post of shown) {
         const waiting = this.waitingOn.get(post);
         if (waiting) waiting.push(i);

@@ -72,3 +72,29 @@ describe('{% partialCached %}', () => {
     }
   });
 });
+
+describe('the theme pages a threaded build renders without waiting for bodies', () => {
+  test('show no body, excerpt, summary or links, in their own text or any template they pull in', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const { BUILTIN_TEMPLATES, THEME_PAGES_WITHOUT_BODIES, templateReferences } = await import('../../src/render/templates.js');
+    // A field read inside {{ }} or {% %} (not a URL ending in .html, nor the markup).
+    const BODY_FIELD = /\.(excerptHtml|summary|links|html)\b(?!['"])/;
+    const seen = new Set<string>();
+    const visit = async (name: string): Promise<void> => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const text = await readFile(path.join(BUILTIN_TEMPLATES, name), 'utf8');
+      for (const tag of text.match(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g) ?? []) expect(tag, `${name}: ${tag}`).not.toMatch(BODY_FIELD);
+      const refs = templateReferences(text);
+      expect(refs.dynamic, name).toBe(false);
+      for (const ref of refs.names) await visit(ref);
+    };
+    expect([...THEME_PAGES_WITHOUT_BODIES].sort()).toEqual(['archive.njk', 'series-index.njk', 'tags.njk']);
+    for (const name of THEME_PAGES_WITHOUT_BODIES) await visit(name);
+    expect(seen.has('base.njk')).toBe(true);
+    // The check finds what it looks for: the home page shows excerpts.
+    seen.clear();
+    await expect(visit('home.njk')).rejects.toThrow(/excerptHtml/);
+  });
+});
