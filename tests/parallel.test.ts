@@ -295,6 +295,31 @@ describe('batches the threads cannot take are done on the main thread', () => {
     expect(await runQueue(600)).toBe(0);
   }, 60_000);
 
+  test('the last 200 bodies go to the threads in batches of 10; a series stays one batch', async () => {
+    const config = parseConfig('', new Diagnostics());
+    const sent: number[][] = [];
+    // A pool that records each batch and answers at once.
+    const pool = {
+      workers: 1,
+      run: async (_name: string, task: { jobs: { url: string }[] }) => {
+        sent.push(task.jobs.map((j) => Number(j.url.slice(8, -1))));
+        return task.jobs.map(() => ({ body: { summary: '', excerptHtml: '', html: '', links: [] }, problems: [] }));
+      },
+    } as unknown as BuildPool;
+    const job = (n: number) => ({ source: { path: `posts/p${n}.md`, absPath: `/nowhere/p${n}.md`, kind: 'post' as const }, body: 'x', bodyLine: 1, url: `/posts/p${n}/` });
+    // One batch at a time in the thread: the rest wait in the queue, as they do on a large site.
+    const queue = new PostQueue(pool, config, undefined, { perWorker: 1, mainRendersAbove: 1e9 });
+    for (let n = 0; n < 437; n++) queue.addAlone(job(n), null);
+    queue.addSeries([437, 438, 439].map(job), [], []);
+    queue.close();
+    for (let done = await queue.next(); done; done = await queue.next());
+    // The first batch of 50 as it was read, the series (ahead of the batches waiting), then the
+    // rest in fifties until the last 237 (the last 37 and the four fifties before them), in tens.
+    expect(sent.map((b) => b.length)).toEqual([50, 3, 50, 50, 50, ...Array(23).fill(10), 7]);
+    expect(sent.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 440 }, (_, n) => n));
+    expect(sent.slice(-24).flat()).toEqual(Array.from({ length: 237 }, (_, n) => 200 + n));
+  });
+
   test('a worker out of memory and uncloneable data count as refusals; other errors do not', async () => {
     const oom = await new Promise<unknown>((resolve) => {
       const w = new Worker('const a = []; for (;;) a.push(new Array(1e5).fill(1));', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } });

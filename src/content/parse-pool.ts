@@ -20,6 +20,9 @@ import { detachedBody } from './parse-worker.js';
 import type { PostBody, PostBodyJob } from './posts.js';
 
 const BATCH_SIZE = 50;
+/** See PostQueue.splitLast. */
+const LAST_IN_SMALL = 200;
+const SMALL_BATCH_SIZE = 10;
 
 /**
  * The main thread renders bodies itself only while more than this many wait for the workers.
@@ -110,8 +113,34 @@ export class PostQueue {
   /** No more bodies will be added. */
   close(): void {
     this.sealAlone();
+    this.splitLast();
     this.closed = true;
     this.signal();
+  }
+
+  /**
+   * The last LAST_IN_SMALL bodies in batches of SMALL_BATCH_SIZE: the pages that list posts wait
+   * for their last body, and the main thread makes a batch's post pages when it comes back. With
+   * the last bodies in small batches, few pages are left to make after the last one: on 4,000
+   * posts, ~12 ms of post pages, and the tag pages its posts are on, instead of all 30.
+   */
+  private splitLast(): void {
+    const last: Batch[] = [];
+    let bodies = 0;
+    for (let b = this.waiting.at(-1); b && bodies < LAST_IN_SMALL && !b.seriesNav?.length; b = this.waiting.at(-1)) {
+      last.unshift(this.waiting.pop()!);
+      bodies += b.jobs.length;
+    }
+    if (last.length === 0) return;
+    const withPages = last.some((b) => b.posts);
+    const indices = last.flatMap((b) => b.indices);
+    const jobs = last.flatMap((b) => b.jobs);
+    const posts = last.flatMap((b) => b.posts ?? b.jobs.map(() => null));
+    for (let k = 0; k < jobs.length; k += SMALL_BATCH_SIZE) {
+      const part = { indices: indices.slice(k, k + SMALL_BATCH_SIZE), jobs: jobs.slice(k, k + SMALL_BATCH_SIZE) };
+      this.waiting.push(withPages ? { ...part, posts: posts.slice(k, k + SMALL_BATCH_SIZE), seriesNav: [] } : part);
+    }
+    this.feedWorkers();
   }
 
   /** Every body's problems, in the order the bodies were added (call when `next` is done). */
