@@ -164,6 +164,16 @@ describe('single-threaded and pooled builds write the same bytes', () => {
 });
 
 describe('problems found in worker threads', () => {
+  /** Builds `root` on one thread and with two workers: the same exit code (`code`) and stderr. Returns the pooled run. */
+  async function sameProblemsBothWays(root: string, code: number): Promise<Run> {
+    const single = await buildWith(root, '0');
+    const pool = await buildWith(root, '2');
+    expect(single.code).toBe(code);
+    expect(pool.code).toBe(code);
+    expect(pool.stderr).toBe(single.stderr);
+    return pool;
+  }
+
   test('errors and warnings come back with the same text, order and exit code', async () => {
     const root = await writeSite({
       'posts/2024-01-01-ok.md': post({ title: 'Fine' }, '![](/missing.png)\n'),
@@ -172,11 +182,7 @@ describe('problems found in worker threads', () => {
       'posts/no-date.md': post({ title: 'No date' }),
       'series/nothing.md': '---\ntitle: Nothing\nstatsu: ongoing\n---\n',
     });
-    const single = await buildWith(root, '0');
-    const pool = await buildWith(root, '2');
-    expect(single.code).toBe(1);
-    expect(pool.code).toBe(1);
-    expect(pool.stderr).toBe(single.stderr);
+    const pool = await sameProblemsBothWays(root, 1);
     expect(pool.stderr).toContain('posts/2024-01-03-bad-fields.md:3:7 error: cannot read the date "2024-02-30"');
     expect(pool.stderr).toContain('posts/2024-01-03-bad-fields.md:5:1 warning: unknown front-matter field `colour`');
     expect(pool.stderr).toContain('posts/no-date.md:1 error: missing `date`');
@@ -196,11 +202,7 @@ describe('problems found in worker threads', () => {
       files[`posts/2024-01-${String(i).padStart(2, '0')}-p${i}.md`] = post({ title: `P${i}`, slug: `p${i}`, tags: [`t${i % 3}`], ...(i === 5 ? { image: { src: '/gone.jpg', alt: 'Gone' } } : {}) }, `${body}\n`);
     }
     const root = await writeSite(files);
-    const single = await buildWith(root, '0');
-    const pool = await buildWith(root, '2');
-    expect(single.code).toBe(0);
-    expect(pool.code).toBe(0);
-    expect(pool.stderr).toBe(single.stderr);
+    const pool = await sameProblemsBothWays(root, 0);
     expect(pool.stderr).toContain('posts/2024-01-04-p4.md:8 warning: the link /posts/missing-4/ points at nothing in the built site');
     expect(pool.stderr).toContain('posts/2024-01-04-p4.md:8 warning: the image /images/photo-4.jpg points at nothing in the built site');
     expect(pool.stderr).toContain('posts/2024-01-01-p1.md:6 warning: the link /posts/p0/ points at nothing in the built site');
@@ -213,11 +215,7 @@ describe('problems found in worker threads', () => {
     const files: Record<string, string> = { 'templates/archive.njk': '{% extends "base.njk" %}\n{% block content %}{{ nothing.here() }}{% endblock %}\n' };
     for (let i = 1; i <= 30; i++) files[`posts/2024-01-${String(i).padStart(2, '0')}-p${i}.md`] = post({ title: `P${i}` }, 'See [the archive](/archive/).\n');
     const root = await writeSite(files);
-    const single = await buildWith(root, '0');
-    const pool = await buildWith(root, '2');
-    expect(single.code).toBe(1);
-    expect(pool.code).toBe(1);
-    expect(pool.stderr).toBe(single.stderr);
+    const pool = await sameProblemsBothWays(root, 1);
     expect(pool.stderr).toContain('posts/2024-01-01-p1.md:4 warning: the link /archive/ points at nothing in the built site');
     expect(pool.stderr).toMatch(/^templates\/archive\.njk:2:\d+ error: template error/m);
   });
@@ -228,11 +226,7 @@ describe('problems found in worker threads', () => {
     };
     for (let i = 1; i <= 40; i++) files[`posts/2024-01-${String((i % 28) + 1).padStart(2, '0')}-p${i}.md`] = post({ title: `Post ${i}`, ...(i % 3 ? {} : { series: 'S' }) });
     const root = await writeSite(files);
-    const single = await buildWith(root, '0');
-    const pool = await buildWith(root, '2');
-    expect(single.code).toBe(1);
-    expect(pool.code).toBe(1);
-    expect(pool.stderr).toBe(single.stderr);
+    const pool = await sameProblemsBothWays(root, 1);
     expect(pool.stderr).toMatch(/^templates\/post\.njk:4:\d+ error: template error: .* and 39 other pages\) — /m);
   });
 
