@@ -68,11 +68,7 @@ function splitLikeGrayMatter(input: string, yaml: Engine): { data: unknown; cont
   if (close === -1) close = rest.length;
   const matter = rest.slice(0, close);
   const data = matter.replace(/^\s*#[^\n]+/gm, '').trim() === '' ? {} : yaml(matter);
-  if (close === rest.length) return { data, content: '' };
-  let content = rest.slice(close + 4);
-  if (content[0] === '\r') content = content.slice(1);
-  if (content[0] === '\n') content = content.slice(1);
-  return { data, content };
+  return { data, content: close === rest.length ? '' : afterBlock(rest.slice(close + 4)) };
 }
 
 /** gray-matter's `data` and `content` for `input`, `yaml` reading the block (exported for tests). */
