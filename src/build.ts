@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { Diagnostics, SiteError, sortProblems, type Problem } from './errors.js';
 import { loadConfig } from './config.js';
-import { listFolder, loadSources } from './content/source.js';
+import { listFolder, listSources, readListed, type ListedSource } from './content/source.js';
 import { createParseContext, detached, parseJob, type ParseJob } from './content/parse-worker.js';
 import { PostQueue, type FinishedPost, type PageTarget } from './content/parse-pool.js';
 import { folderOf, parsePostHead, parseSeriesMeta, type PostBodyJob } from './content/posts.js';
@@ -89,18 +89,20 @@ export async function parseSources(
   { workers, onProgress, pool }: Pick<BuildOptions, 'workers' | 'onProgress'> & { pool?: BuildPool } = {},
 ): Promise<ParsedSources> {
   await using ownPool = pool ? undefined : new BuildPool(workers);
-  const { bodies, ...parsed } = await startParse(sources, config, now, diag, pool ?? ownPool!, onProgress);
+  const { bodies, ...parsed } = await startParse(sources, (source) => source, config, now, diag, pool ?? ownPool!, onProgress);
   if (bodies) await completeBodies(bodies, diag);
   return parsed;
 }
 
 /**
- * Parses the sources. With worker threads running only the front matter is read here: the
- * Markdown bodies are queued for the threads (`bodies`), together with the pages of posts in no
- * series when `pages` is given; series posts wait in `held` for the site to be collected.
+ * Parses the sources, each read (`read`) just before it is parsed. With worker threads running
+ * only the front matter is read here: the Markdown bodies are queued for the threads
+ * (`bodies`), together with the pages of posts in no series when `pages` is given; series posts
+ * wait in `held` for the site to be collected.
  */
-async function startParse(
-  sources: SourceFile[],
+async function startParse<Listed extends ListedSource>(
+  sources: readonly Listed[],
+  read: (source: Listed) => SourceFile | undefined,
   config: SiteConfig,
   now: Date,
   diag: Diagnostics,
@@ -118,24 +120,30 @@ async function startParse(
     if (dir === '.') assets.push({ from: s.absPath, to: s.path });
     else colocated.set(dir, [...(colocated.get(dir) ?? []), s.path]);
   }
-  const jobs: ParseJob[] = sources
-    .filter((s) => s.kind !== 'asset')
-    .map((s) => ({ source: s, colocated: s.kind === 'post' ? colocated.get(folderOf(s.path) ?? '') : undefined }));
-  const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: jobs.length }));
+  const files = sources.filter((s) => s.kind !== 'asset');
+  const job = (listed: Listed): ParseJob | undefined => {
+    const source = read(listed);
+    return source && { source, colocated: source.kind === 'post' ? colocated.get(folderOf(source.path) ?? '') : undefined };
+  };
+  const progress = onProgress && ((done: number) => onProgress({ stage: 'parse', done, total: files.length }));
   const posts: Post[] = [];
   const seriesMeta: SeriesMeta[] = [];
   const ctx = createParseContext(config, now, diag);
-  if (!threads.start(jobs.length)) {
-    jobs.forEach((job, i) => {
-      const parsed = detached(parseJob(job, ctx));
-      if (parsed) (job.source.kind === 'series' ? seriesMeta.push(parsed as SeriesMeta) : posts.push(parsed as Post));
+  if (!threads.start(files.length)) {
+    // Every source read first: with nothing to overlap, reading each just before its Markdown is
+    // rendered made 1,000 posts 0.86 -> 0.89 s (21 interleaved runs).
+    files.map(job).forEach((parsing, i) => {
+      const parsed = parsing && detached(parseJob(parsing, ctx));
+      if (parsed) (parsing.source.kind === 'series' ? seriesMeta.push(parsed as SeriesMeta) : posts.push(parsed as Post));
       if (progress && i % 50 === 49) progress(i + 1);
     });
     return { posts, seriesMeta, assets };
   }
   const bodies: PendingBodies = { queue: new PostQueue(threads, config, pages), posts: [], held: new Map() };
-  for (let i = 0; i < jobs.length; i++) {
-    const { source, colocated } = jobs[i];
+  for (let i = 0; i < files.length; i++) {
+    const parsing = job(files[i]);
+    if (!parsing) continue;
+    const { source, colocated } = parsing;
     if (source.kind === 'series') {
       const meta = parseSeriesMeta(source, ctx);
       if (meta) seriesMeta.push(detached(meta));
@@ -228,12 +236,13 @@ async function beginSite(
   const diag = new Diagnostics();
   const now = options.now ?? new Date();
   const config = await timer.time('config', () => loadConfig(options.root, diag, options.baseUrl));
-  const [sources, publicFiles] = await timer.time('load', () => Promise.all([loadSources(options.root, diag, (files) => pool?.start(files)), listPublic(options.root)]));
+  // Listed here; each source is read as it is parsed (see startParse).
+  const [sources, publicFiles] = await timer.time('load', () => Promise.all([listSources(options.root, diag), listPublic(options.root)]));
   await using ownPool = pool ? undefined : new BuildPool(options.workers);
   const collectOptions = { drafts: Boolean(options.drafts), future: Boolean(options.future), now };
   const target = pages?.(config);
   const making = target && { ...target, isBuilt: (post: Post) => isBuilt(post, collectOptions) };
-  const { bodies, ...parsed } = await timer.time('parse', () => startParse(sources, config, now, diag, pool ?? ownPool!, options.onProgress, making));
+  const { bodies, ...parsed } = await timer.time('parse', () => startParse(sources, (listed) => readListed(listed, diag), config, now, diag, pool ?? ownPool!, options.onProgress, making));
   if (ownPool && bodies) await completeBodies(bodies, diag);
   const site = await timer.time('collect', () => collectSite({ ...parsed, assets: [...publicFiles, ...parsed.assets] }, config, collectOptions, diag));
   if (bodies && making && !ownPool) queueHeld(site, bodies, making.isBuilt);

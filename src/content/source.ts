@@ -122,19 +122,28 @@ export function readMarkdown(absPath: string): Pick<SourceFile, 'text' | 'words'
   return { text, words: countWordsInBytes(start === 0 ? bytes : bytes.subarray(start)) };
 }
 
-/** Reads one Markdown source; an undecodable file is reported and skipped. */
-export async function readSource(root: string, rel: string, kind: SourceFile['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
-  const absPath = path.join(root, rel);
-  if (kind === 'asset') return { path: rel, absPath, kind };
-  // Read synchronously: for small files the promise API costs about four times the CPU (open,
-  // stat, read and close each a round trip through the thread pool), and loading has nothing
-  // else to do meanwhile (4,000 posts: 60 ms instead of 270 ms).
-  const read = readMarkdown(absPath);
+/** A file under posts/ or series/, listed but not read yet. */
+export type ListedSource = Omit<SourceFile, 'text' | 'words'>;
+
+/**
+ * Reads one listed source (an asset is not read): its text and words; an undecodable file is
+ * reported and skipped. Synchronous: for small files the promise API costs about four times
+ * the CPU (open, stat, read and close each a round trip through the thread pool), and the
+ * build has nothing else to do meanwhile (4,000 posts: 60 ms instead of 270 ms).
+ */
+export function readListed(listed: ListedSource, diag: Diagnostics): SourceFile | undefined {
+  if (listed.kind === 'asset') return listed;
+  const read = readMarkdown(listed.absPath);
   if (read === undefined) {
-    diag.error({ file: rel, message: 'this file is not valid UTF-8 text', hint: 'save it as UTF-8 in your editor (File > Save with encoding > UTF-8)' });
+    diag.error({ file: listed.path, message: 'this file is not valid UTF-8 text', hint: 'save it as UTF-8 in your editor (File > Save with encoding > UTF-8)' });
     return undefined;
   }
-  return { path: rel, absPath, kind, ...read };
+  return { ...listed, ...read };
+}
+
+/** Reads one Markdown source (see readListed). */
+export async function readSource(root: string, rel: string, kind: SourceFile['kind'], diag: Diagnostics): Promise<SourceFile | undefined> {
+  return readListed({ path: rel, absPath: path.join(root, rel), kind }, diag);
 }
 
 export function kindOf(rel: string): SourceFile['kind'] {
@@ -143,23 +152,21 @@ export function kindOf(rel: string): SourceFile['kind'] {
 }
 
 /**
- * Every file under posts/ and series/, sorted by path; Markdown read and decoded.
- * `onListed(n)` is told how many Markdown files there are before they are read (the build starts its
- * worker threads then, so that they load their modules meanwhile).
+ * Every file under posts/ and series/ (only .md files in series/), sorted by path, not read
+ * yet: a build reads each source just before parsing it (see startParse in build.ts), so that
+ * the first posts go to the worker threads before the last are read.
  */
-export async function loadSources(root: string, diag: Diagnostics, onListed?: (files: number) => void): Promise<SourceFile[]> {
+export async function listSources(root: string, diag: Diagnostics): Promise<ListedSource[]> {
   const [posts, series] = await Promise.all([listFiles(root, 'posts', diag), listFiles(root, 'series', diag)]);
-  const rels = [...posts, ...series.filter((f) => f.endsWith('.md'))];
-  onListed?.(rels.reduce((n, f) => (f.endsWith('.md') ? n + 1 : n), 0));
-  const out: (SourceFile | undefined)[] = new Array(rels.length);
-  // Bounded concurrency: tens of thousands of open files at once would exhaust descriptors.
-  let next = 0;
-  const worker = async () => {
-    while (next < rels.length) {
-      const i = next++;
-      out[i] = await readSource(root, rels[i], kindOf(rels[i]), diag);
-    }
-  };
-  await Promise.all(Array.from({ length: 64 }, worker));
-  return out.filter((s): s is SourceFile => s !== undefined);
+  return [...posts, ...series.filter((f) => f.endsWith('.md'))].map((rel) => ({ path: rel, absPath: path.join(root, rel), kind: kindOf(rel) }));
+}
+
+/** Every file under posts/ and series/, sorted by path; Markdown read and decoded. */
+export async function loadSources(root: string, diag: Diagnostics): Promise<SourceFile[]> {
+  const sources: SourceFile[] = [];
+  for (const listed of await listSources(root, diag)) {
+    const source = readListed(listed, diag);
+    if (source) sources.push(source);
+  }
+  return sources;
 }

@@ -1,7 +1,8 @@
 /** Counting a site's Markdown files (to decide on worker threads before reading them). */
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { countMarkdownFiles, loadSources } from '../../src/content/source.js';
+import { writeFile } from 'node:fs/promises';
+import { countMarkdownFiles, listSources, loadSources, readListed } from '../../src/content/source.js';
 import { Diagnostics } from '../../src/errors.js';
 import { cleanTemp, writeSite } from '../helpers.js';
 
@@ -51,6 +52,44 @@ describe('loadSources', () => {
       ['posts/2024-01-03-small.md', 'small words here', 3],
       ['posts/2024-01-04-empty.md', '', 0],
       ['posts/2024-01-05-accents.md', files['posts/2024-01-05-accents.md'], 1],
+    ]);
+  });
+});
+
+describe('listSources', () => {
+  test('lists what loadSources reads, in the same order, without reading it; readListed reads one', async () => {
+    const root = await writeSite({
+      'posts/2024-01-02-b/index.md': 'second',
+      'posts/2024-01-02-b/photo.jpg': 'x',
+      'posts/2024-01-01-a.md': 'first post',
+      'series/what-is.md': 'name: What is',
+      'series/notes.txt': 'not a series file',
+    });
+    const diag = new Diagnostics();
+    const listed = await listSources(root, diag);
+    expect(listed).toEqual([
+      { path: 'posts/2024-01-01-a.md', absPath: path.join(root, 'posts/2024-01-01-a.md'), kind: 'post' },
+      { path: 'posts/2024-01-02-b/index.md', absPath: path.join(root, 'posts/2024-01-02-b/index.md'), kind: 'post' },
+      { path: 'posts/2024-01-02-b/photo.jpg', absPath: path.join(root, 'posts/2024-01-02-b/photo.jpg'), kind: 'asset' },
+      { path: 'series/what-is.md', absPath: path.join(root, 'series/what-is.md'), kind: 'series' },
+    ]);
+    expect(listed.map((l) => readListed(l, diag))).toEqual(await loadSources(root, diag));
+    expect(readListed(listed[0], diag)).toMatchObject({ text: 'first post', words: 2 });
+    // An asset is not read.
+    expect(readListed(listed[2], diag)).toBe(listed[2]);
+    expect(diag.problems).toEqual([]);
+  });
+
+  test('a file that is not UTF-8 is reported when it is read, and skipped', async () => {
+    const root = await writeSite({ 'posts/2024-01-01-a.md': 'fine' });
+    await writeFile(path.join(root, 'posts/2024-01-02-latin1.md'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const diag = new Diagnostics();
+    const listed = await listSources(root, diag);
+    expect(listed.map((l) => l.path)).toEqual(['posts/2024-01-01-a.md', 'posts/2024-01-02-latin1.md']);
+    expect(diag.problems).toEqual([]);
+    expect(readListed(listed[1], diag)).toBeUndefined();
+    expect(diag.problems).toEqual([
+      { severity: 'error', file: 'posts/2024-01-02-latin1.md', message: 'this file is not valid UTF-8 text', hint: 'save it as UTF-8 in your editor (File > Save with encoding > UTF-8)' },
     ]);
   });
 });
