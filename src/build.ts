@@ -212,7 +212,8 @@ async function completeBodies(
 /** public/ files: the built-in theme's first, then the site's own (same path wins). */
 export async function listPublic(root: string): Promise<Site['assets']> {
   const byPath = new Map([...(await listFolder(BUILTIN_PUBLIC)), ...(await listFolder(path.join(root, 'public')))]);
-  return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([to, from]) => ({ from, to }));
+  // By code unit, not localeCompare: its first call sets up ICU collation (~9 ms), before the first post is read.
+  return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([to, from]) => ({ from, to }));
 }
 
 /** The site, complete. `pool`: the build's worker threads, when it has them. */

@@ -64,6 +64,12 @@ describe('listSources', () => {
       'posts/2024-01-01-a.md': 'first post',
       'series/what-is.md': 'name: What is',
       'series/notes.txt': 'not a series file',
+      // Hidden folders and editor droppings, at any depth: neither posts nor assets.
+      'posts/.obsidian/workspace.md': 'x',
+      'posts/2024-01-02-b/.trash/old.md': 'x',
+      'posts/drafts~/c.md': 'x',
+      'posts/2024-01-01-a.md~': 'x',
+      'posts/2024-01-02-b/#photo.jpg#': 'x',
     });
     const diag = new Diagnostics();
     const listed = await listSources(root, diag);
