@@ -9,10 +9,9 @@
  * main thread and again in each worker. Bundled, loading the build takes 60 ms instead of 140,
  * and a worker is ready to take posts 70 ms sooner (docs/benchmarks.md).
  *
- * Left out of the bundle: piscina (it finds its own worker file beside itself) and chokidar
- * (loaded by `folio dev` only, in its watcher thread). The bundles sit in lib/ beside the files
- * they were made from, so that paths found from import.meta.url (the package root, the worker
- * entry, require) stay the same.
+ * Left out of the bundle: chokidar (loaded by `folio dev` only, in its watcher thread). The
+ * bundles sit in lib/ beside the files they were made from, so that paths found from
+ * import.meta.url (the package root, the worker entry, require) stay the same.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +34,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['piscina', 'chokidar'],
+  external: ['chokidar'],
   // CommonJS packages (Nunjucks, gray-matter) call require(): give every chunk one.
   banner: { js: "import { createRequire as folioCreateRequire } from 'node:module'; const require = folioCreateRequire(import.meta.url);" },
   logLevel: 'warning',

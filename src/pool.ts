@@ -1,15 +1,20 @@
 /**
- * Worker threads for one build (piscina): started by the parse stage when the site is large
+ * Worker threads for one build: started by the CLI (or the parse stage) when the site is large
  * enough to pay for them, reused by the render stage, closed when the build ends. The main
- * thread works alongside them (see `share`), so a 2-core machine runs one worker and the main
- * thread, not two workers and an idle main thread.
+ * thread works alongside them, so a 2-core machine runs one worker and the main thread, not two
+ * workers and an idle main thread.
  * The threads run src/worker.ts; everything sent or returned is plain data (structured clone).
+ *
+ * Our own few lines on node:worker_threads rather than a pool library: a build needs only "run
+ * this task on the least busy thread, give its result back", and piscina, which did that until
+ * now, cost ~15 ms to import before the worker could start and more in the worker itself, at
+ * the front of a build's critical path (docs/benchmarks.md).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * Below this many files threads cost more than they save: a worker must start, load the
@@ -43,6 +48,16 @@ function workerFile(): string {
 
 export type TaskName = 'renderPosts';
 
+/** What the main thread sends a worker (see src/worker.ts). */
+export interface TaskMessage {
+  id: number;
+  name: TaskName;
+  task: unknown;
+}
+
+/** What a worker sends back: the task's result, or what it threw. */
+export type ResultMessage = { id: number; result: unknown } | { id: number; error: unknown };
+
 /**
  * Batches in each worker at once (~0.5 s of work): enough that none idles while the main
  * thread is busy without a break (collecting and routing the site: with 8, the worker of a
@@ -50,13 +65,16 @@ export type TaskName = 'renderPosts';
  * large site (see MAIN_RENDERS_ABOVE in content/parse-pool.ts).
  */
 export const QUEUED_PER_WORKER = 16;
-const WORKER_HEAP_MB = 128;
+
 /**
- * A worker keeps a few batches alive at a time: a small young generation is enough, and it
- * collects often (186 times at 4,000 posts with 12 MB). 24 MB: 0.12-0.26 s less CPU than
+ * A worker's live data is one batch, but V8 lets a heap grow far past it before collecting:
+ * without a limit each worker reached 300 MB on a 16,000-post site. A batch too big for the
+ * limit (huge posts) ends the worker, and the batch is done on the main thread instead.
+ * The young generation: a worker keeps a few batches alive at a time, so a small one is enough,
+ * and it collects often (186 times at 4,000 posts with 12 MB). 24 MB: 0.12-0.26 s less CPU than
  * 12 MB and the same peak RSS (11 interleaved runs, twice); 32 MB cost 17 MB more RSS.
  */
-const WORKER_YOUNG_MB = 24;
+export const WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 24 };
 
 /**
  * A batch the threads could not take — data that cannot cross threads (DataCloneError) or a
@@ -67,51 +85,97 @@ export function isPoolRefusal(e: unknown): boolean {
   return err?.name === 'DataCloneError' || err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
+interface Waiting {
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One worker and the tasks it has not answered yet. */
+class WorkerThread {
+  readonly worker: Worker;
+  readonly waiting = new Map<number, Waiting>();
+  /** Why the worker stopped, when it failed ('error' comes before 'exit'). */
+  private failure: unknown;
+
+  constructor(file: string, limits: ResourceLimits, onExit: (thread: WorkerThread) => void) {
+    this.worker = new Worker(file, { resourceLimits: limits });
+    // Kept alive only while it owes an answer: an idle pool never holds the process open.
+    this.worker.unref();
+    this.worker.on('message', (message: ResultMessage) => {
+      const waiting = this.waiting.get(message.id);
+      if (!waiting) return;
+      this.waiting.delete(message.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if ('error' in message) waiting.reject(message.error);
+      else waiting.resolve(message.result);
+    });
+    this.worker.on('error', (error) => (this.failure = error));
+    this.worker.on('exit', (code) => {
+      const error = this.failure ?? new Error(`a worker thread stopped (exit code ${code}) before it finished its posts`);
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+      onExit(this);
+    });
+  }
+
+  run(id: number, name: TaskName, task: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      // Throws at once (DataCloneError) when the task cannot cross threads.
+      this.worker.postMessage({ id, name, task } satisfies TaskMessage);
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject });
+    });
+  }
+}
+
 export class BuildPool {
-  private pool: Piscina | undefined;
+  private threads: WorkerThread[] = [];
+  private started = false;
+  private nextId = 0;
   private closing: Promise<void> | undefined;
 
-  /** `requested`: FOLIO_WORKERS (see workerThreads). */
-  constructor(private readonly requested?: number) {}
+  /** `requested`: FOLIO_WORKERS (see workerThreads); `limits`: each worker's heap (tests make it small). */
+  constructor(
+    private readonly requested?: number,
+    private readonly limits: ResourceLimits = WORKER_LIMITS,
+  ) {}
 
   /** Starts the threads if a site of `files` source files pays for them; true when they run. */
   start(files: number): boolean {
-    if (this.pool) return true;
+    if (this.started) return true;
     const threads = workerThreads(files, this.requested);
     if (threads === 0) return false;
-    this.pool = new Piscina({
-      filename: workerFile(),
-      name: 'renderPosts',
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: 5_000,
-      concurrentTasksPerWorker: QUEUED_PER_WORKER,
-      // A worker's live data is one batch, but V8 lets a heap grow far past it before collecting:
-      // without a limit each worker reached 300 MB on a 16,000-post site. A batch too big for the
-      // limit (huge posts) ends the worker, and the batch is done on the main thread instead.
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-      // Not 'sync' (the default): that stops a waiting worker's event loop, so the modules it
-      // starts loading at once (worker.ts) would wait for the first task.
-      atomics: 'disabled',
-    });
+    this.started = true;
+    for (let i = 0; i < threads; i++) this.threads.push(this.startThread());
     return true;
+  }
+
+  /** A worker, replaced by a new one if it stops while the pool runs (out of memory, say). */
+  private startThread(): WorkerThread {
+    return new WorkerThread(workerFile(), this.limits, (gone) => {
+      const at = this.threads.indexOf(gone);
+      if (at >= 0 && this.started) this.threads[at] = this.startThread();
+    });
   }
 
   /** Worker threads running (besides the main thread). */
   get workers(): number {
-    return this.pool?.options.maxThreads ?? 0;
+    return this.threads.length;
   }
 
+  /** Runs a task on the worker with the fewest unanswered tasks. */
   run<T, R>(name: TaskName, task: T): Promise<R> {
-    if (!this.pool) throw new Error('BuildPool.run before start');
-    return this.pool.run(task, { name }) as Promise<R>;
+    if (!this.started) throw new Error('BuildPool.run before start');
+    const thread = this.threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
+    return thread.run(this.nextId++, name, task) as Promise<R>;
   }
 
   /** Stops the threads; every call until the next start waits for the same stop. */
   close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool) this.closing = pool.destroy();
+    const threads = this.threads;
+    this.threads = [];
+    if (this.started) this.closing = Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
+    this.started = false;
     return this.closing ?? Promise.resolve();
   }
 

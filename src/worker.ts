@@ -1,11 +1,14 @@
 /** What the build's worker threads run (see pool.ts): one task. */
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { ResultMessage, TaskMessage } from './pool.js';
 import type { PostBatch, PostInBatch } from './render/post-batch.js';
 
-let batchCame = false;
+// Loading starts with the thread, so that it is done by the time the first batch comes (the
+// main thread meanwhile loads its own modules and reads the sources).
+const loading = import('./render/post-batch.js');
 
 /** Markdown bodies, and the pages of their posts when the batch asks for them. */
-export async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
-  batchCame = true;
+async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
   const { renderPostBatch } = await loading;
   return renderPostBatch(batch);
 }
@@ -17,8 +20,49 @@ export async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
  */
 const WARM_UP_MS = 300;
 
-// Loading starts with the thread, so that it is done by the time the first batch comes (the
-// main thread meanwhile loads its own modules and reads the sources); then, until it comes,
-// the Markdown code warms up.
-const loading = import('./render/post-batch.js');
-void import('./content/warm-up.js').then(({ warmUpMarkdown }) => warmUpMarkdown(() => batchCame, WARM_UP_MS));
+/** A task from BuildPool.run: its result or error goes back with its id. */
+function runTask(port: MessagePort, { id, task }: TaskMessage): void {
+  const reply = (message: ResultMessage) => {
+    try {
+      port.postMessage(message);
+    } catch (e) {
+      // An error that cannot cross threads is sent as its text.
+      port.postMessage({ id, error: new Error(String((e as Error)?.message ?? e)) });
+    }
+  };
+  renderPosts(task as PostBatch).then(
+    (result) => reply({ id, result }),
+    (error: unknown) => reply({ id, error }),
+  );
+}
+
+/**
+ * Answers the tasks that come on `port`; until the first comes (at most `warmUpMs`), warms the
+ * Markdown code up. Resolves, when the warm-up ends, to the number of sample posts it rendered.
+ *
+ * Before each sample the warm-up takes a task already waiting, if there is one: a sample takes
+ * 20-30 ms on cold code, and a batch sent while the modules loaded would otherwise wait for one
+ * (its 'message' event comes only when the warm-up yields). The port holds its messages until
+ * the listener is added, just before the first check.
+ */
+export async function serveTasks(port: MessagePort, warmUpMs = WARM_UP_MS): Promise<number> {
+  const { warmUpMarkdown } = await import('./content/warm-up.js');
+  let taskCame = false;
+  port.on('message', (message: TaskMessage) => {
+    taskCame = true;
+    runTask(port, message);
+  });
+  const taskWaiting = () => {
+    if (taskCame) return true;
+    const waiting = receiveMessageOnPort(port);
+    // One: the rest come as 'message' events, in order, once this one is under way.
+    if (waiting) {
+      taskCame = true;
+      runTask(port, waiting.message as TaskMessage);
+    }
+    return taskCame;
+  };
+  return warmUpMarkdown(taskWaiting, warmUpMs);
+}
+
+if (parentPort) void serveTasks(parentPort);

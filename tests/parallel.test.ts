@@ -6,7 +6,6 @@
  * Worker threads cannot load TypeScript, so the pool runs the compiled worker in lib/:
  * compile first, so that lib/ is the code under test.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -18,18 +17,11 @@ import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
 import { BuildPool, isPoolRefusal, POOL_MIN_FILES, workerThreads } from '../src/pool.js';
 import { PostQueue } from '../src/content/parse-pool.js';
-import { cleanTemp, FIXTURES, listFiles, post, REPO_ROOT, tempDir, writeSite } from './helpers.js';
+import { cleanTemp, compileLib, FIXTURES, listFiles, post, tempDir, writeSite } from './helpers.js';
 
 afterAll(cleanTemp);
 
-beforeAll(() => {
-  try {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere still emit JavaScript; what matters is that the worker exists.
-  }
-  expect(existsSync(path.join(REPO_ROOT, 'lib', 'worker.js'))).toBe(true);
-}, 120_000);
+beforeAll(() => expect(compileLib()).toBe(true), 120_000);
 
 interface Run {
   code: number;

@@ -9,7 +9,7 @@ import { warmUpMarkdown } from '../../src/content/warm-up.js';
 describe('warming up the Markdown code', () => {
   test('stops at the first turn after it is told to', async () => {
     let asked = 0;
-    await warmUpMarkdown(() => ++asked > 3, 60_000);
+    expect(await warmUpMarkdown(() => ++asked > 3, 60_000)).toBe(3);
     expect(asked).toBe(4);
   });
 
