@@ -13,6 +13,10 @@ setFlagsFromString('--no-lazy-feedback-allocation');
 // compete with both, and the code waits longer for them. Measured interleaved: 1,000 posts (one
 // thread) 1.26 -> 1.15 s; 4,000 posts 2.21 -> 2.18 s, with 0.14-0.25 s less CPU; 16,000 posts
 // 7.64 -> 6.88 s, 1.2 s less CPU. (docs/benchmarks.md tells what was tried before.)
+// Set here, it holds for the isolates made after it — the worker threads (`--trace-opt`: their
+// compiles are 'kSynchronous'); the main thread's isolate exists already and goes on compiling
+// on V8's background threads ('kConcurrent'). Given on the command line, so that the main
+// thread compiles on itself too, it was slower: 1.63 -> 1.70 s at 4,000 posts (15 runs).
 setFlagsFromString('--no-concurrent-recompilation');
 // Less inlining into optimised code (V8's default budget is 920 bytes of bytecode a function):
 // a build is over in seconds, and V8 spent as long compiling as the code saved. --trace-opt at
