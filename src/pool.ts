@@ -85,6 +85,9 @@ export function isPoolRefusal(e: unknown): boolean {
   return err?.name === 'DataCloneError' || err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
+/** Marks a pool's worker (src/worker.ts serves tasks only then, not in any thread that imports it). */
+export const WORKER_DATA = { folioBuildPool: true } as const;
+
 interface Waiting {
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
@@ -98,7 +101,7 @@ class WorkerThread {
   private failure: unknown;
 
   constructor(file: string, limits: ResourceLimits, onExit: (thread: WorkerThread) => void) {
-    this.worker = new Worker(file, { resourceLimits: limits });
+    this.worker = new Worker(file, { resourceLimits: limits, workerData: WORKER_DATA });
     // Kept alive only while it owes an answer: an idle pool never holds the process open.
     this.worker.unref();
     this.worker.on('message', (message: ResultMessage) => {

@@ -1,6 +1,6 @@
 /** What the build's worker threads run (see pool.ts): one task. */
-import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { ResultMessage, TaskMessage } from './pool.js';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { ResultMessage, TaskMessage, WORKER_DATA } from './pool.js';
 import type { PostBatch, PostInBatch } from './render/post-batch.js';
 
 // Loading starts with the thread, so that it is done by the time the first batch comes (the
@@ -65,4 +65,5 @@ export async function serveTasks(port: MessagePort, warmUpMs = WARM_UP_MS): Prom
   return warmUpMarkdown(taskWaiting, warmUpMs);
 }
 
-if (parentPort) void serveTasks(parentPort);
+// Only in a thread BuildPool started: a test runner's worker thread may import this module too.
+if (parentPort && (workerData as Partial<typeof WORKER_DATA> | undefined)?.folioBuildPool) void serveTasks(parentPort);

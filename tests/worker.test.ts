@@ -3,12 +3,15 @@
  * answer comes back with its id, and a task already waiting when the worker is ready is taken
  * before any warm-up (a batch must not wait 20-30 ms for a sample post on cold code).
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { describe, expect, test } from 'vitest';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
-import type { ResultMessage, TaskMessage } from '../src/pool.js';
+import { WORKER_DATA, type ResultMessage, type TaskMessage } from '../src/pool.js';
 import { serveTasks } from '../src/worker.js';
+import { compileLib, REPO_ROOT } from './helpers.js';
 
 const config = parseConfig('', new Diagnostics());
 const job = (id: number, body: string) => ({ source: { path: `posts/p${id}.md`, absPath: `/nowhere/p${id}.md`, kind: 'post' }, body, bodyLine: 1, url: `/posts/p${id}/` });
@@ -47,4 +50,24 @@ describe('serveTasks', () => {
     expect(String((broken as { error: Error }).error.message)).toMatch(/Cannot read properties of null/);
     port1.close();
   });
+});
+
+describe('the worker entry (compiled, in lib/)', () => {
+  beforeAll(() => expect(compileLib()).toBe(true), 120_000);
+  const entry = pathToFileURL(path.join(REPO_ROOT, 'lib', 'worker.js'));
+
+  test('serves tasks in a thread BuildPool started, and in no other thread that imports it', async () => {
+    const pooled = new Worker(entry, { workerData: WORKER_DATA });
+    const answered = new Promise<ResultMessage>((resolve) => pooled.once('message', resolve));
+    pooled.postMessage(task(3, 'Pooled.'));
+    expect(await answered).toMatchObject({ id: 3, result: [{ body: { html: '<p>Pooled.</p>\n' } }] });
+    await pooled.terminate();
+    // Another thread (a test runner's, say) that imports it: nothing listens, and it ends by itself.
+    const other = new Worker(`import(${JSON.stringify(entry.href)});`, { eval: true });
+    let answers = 0;
+    other.on('message', () => answers++);
+    other.postMessage(task(4, 'Not served.'));
+    expect(await new Promise((resolve) => other.once('exit', resolve))).toBe(0);
+    expect(answers).toBe(0);
+  }, 30_000);
 });
