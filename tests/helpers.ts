@@ -1,5 +1,4 @@
 /** Shared test helpers: build a site into a temporary folder and read what it wrote. */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,17 +12,8 @@ export const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
 
 const made: string[] = [];
 
-/**
- * Compiles src/ into lib/: worker threads cannot load TypeScript, so a pool started by a test
- * runs the compiled worker there (see workerFile in src/pool.ts), and lib/ must be the code
- * under test. Returns whether lib/worker.js exists.
- */
-export function compileLib(): boolean {
-  try {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere still emit JavaScript; what matters is that the worker exists.
-  }
+/** Whether lib/ holds the compiled worker (tests/global-setup.ts compiles it before any file runs). */
+export function libCompiled(): boolean {
   return existsSync(path.join(REPO_ROOT, 'lib', 'worker.js'));
 }
 

@@ -17,11 +17,11 @@ import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
 import { BuildPool, isPoolRefusal, POOL_MIN_FILES, workerThreads } from '../src/pool.js';
 import { PostQueue } from '../src/content/parse-pool.js';
-import { cleanTemp, compileLib, FIXTURES, listFiles, post, tempDir, writeSite } from './helpers.js';
+import { cleanTemp, FIXTURES, libCompiled, listFiles, post, tempDir, writeSite } from './helpers.js';
 
 afterAll(cleanTemp);
 
-beforeAll(() => expect(compileLib()).toBe(true), 120_000);
+beforeAll(() => expect(libCompiled()).toBe(true));
 
 interface Run {
   code: number;
@@ -152,7 +152,7 @@ describe('single-threaded and pooled builds write the same bytes', () => {
     const single = await buildWith(root, '0');
     const page = await readFile(path.join(single.out, 'posts/p0003-post-number-3/index.html'), 'utf8');
     expect(page).toMatch(/<li>Post number 12: Description of post 12, with &quot;quotes&quot;. \(1 min, 6 links, \d+\)<\/li>/);
-  }, 120_000);
+  });
 });
 
 describe('problems found in worker threads', () => {

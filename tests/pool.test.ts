@@ -14,10 +14,10 @@ import { Diagnostics } from '../src/errors.js';
 import { PostQueue } from '../src/content/parse-pool.js';
 import { BuildPool, isPoolRefusal } from '../src/pool.js';
 import type { PostBatch, PostInBatch } from '../src/render/post-batch.js';
-import { cleanTemp, compileLib, REPO_ROOT, tempDir } from './helpers.js';
+import { cleanTemp, libCompiled, REPO_ROOT, tempDir } from './helpers.js';
 
 afterAll(cleanTemp);
-beforeAll(() => expect(compileLib()).toBe(true), 120_000);
+beforeAll(() => expect(libCompiled()).toBe(true));
 
 const config = parseConfig('', new Diagnostics());
 const job = (n: number, body = `Post *${n}*.`) => ({

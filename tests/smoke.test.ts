@@ -16,9 +16,8 @@ test('a one-post site builds', async () => {
 });
 
 test('the installed command (bin/folio.js, on the bundled lib/) builds a site, with a worker thread too, and exits 0', async () => {
-  // The launcher runs lib/ (and sets a V8 flag before loading it): compile and bundle lib/ as `npm install` does.
-  execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT });
-  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs')], { cwd: REPO_ROOT });
+  // The launcher runs lib/ (and sets a V8 flag before loading it): tests/global-setup.ts compiled
+  // and bundled it, as `npm install` does.
   // bin/folio.js takes the bundle when it is at least as new as the compiled CLI.
   expect(statSync(path.join(REPO_ROOT, 'lib', 'cli.bundle.mjs')).mtimeMs).toBeGreaterThanOrEqual(statSync(path.join(REPO_ROOT, 'lib', 'cli.js')).mtimeMs);
   const root = await writeSite({ 'posts/2024-01-05-hello.md': post({ title: 'Hello' }, 'Some *text*.\n\n```js\nconst a = 1;\n```\n') });

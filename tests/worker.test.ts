@@ -11,7 +11,7 @@ import { parseConfig } from '../src/config.js';
 import { Diagnostics } from '../src/errors.js';
 import { WORKER_DATA, type ResultMessage, type TaskMessage } from '../src/pool.js';
 import { serveTasks } from '../src/worker.js';
-import { compileLib, REPO_ROOT } from './helpers.js';
+import { libCompiled, REPO_ROOT } from './helpers.js';
 
 const config = parseConfig('', new Diagnostics());
 const job = (id: number, body: string) => ({ source: { path: `posts/p${id}.md`, absPath: `/nowhere/p${id}.md`, kind: 'post' }, body, bodyLine: 1, url: `/posts/p${id}/` });
@@ -53,7 +53,7 @@ describe('serveTasks', () => {
 });
 
 describe('the worker entry (compiled, in lib/)', () => {
-  beforeAll(() => expect(compileLib()).toBe(true), 120_000);
+  beforeAll(() => expect(libCompiled()).toBe(true));
   const entry = pathToFileURL(path.join(REPO_ROOT, 'lib', 'worker.js'));
 
   test('serves tasks in a thread BuildPool started, and in no other thread that imports it', async () => {
