@@ -4,7 +4,7 @@
  * the same problems in the same order.
  *
  * Worker threads cannot load TypeScript, so the pool runs the compiled worker in lib/:
- * compile first, so that lib/ is the code under test.
+ * tests/global-setup.ts compiles it before any file runs, so that lib/ is the code under test.
  */
 import { existsSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 /**
  * BuildPool: tasks run in worker threads and come back, errors come back as errors, a worker
  * that dies (out of memory) refuses its tasks and is replaced, and an idle pool never keeps the
- * process alive. The threads run the compiled worker in lib/ (compiled first).
+ * process alive. The threads run the compiled worker in lib/ (tests/global-setup.ts).
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
