@@ -21,6 +21,7 @@ import { build } from 'esbuild';
 const lib = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'lib');
 
 // Chunks of an earlier bundle: their names change with their content.
+rmSync(path.join(lib, 'entry'), { recursive: true, force: true });
 for (const name of readdirSync(lib)) if (/^bundle-.*\.mjs$|\.bundle\.mjs$/.test(name)) rmSync(path.join(lib, name));
 
 await build({
@@ -37,5 +38,17 @@ await build({
   external: ['chokidar'],
   // CommonJS packages (Nunjucks, gray-matter) call require(): give every chunk one.
   banner: { js: "import { createRequire as folioCreateRequire } from 'node:module'; const require = folioCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// tinypool starts its threads on its own entry, found beside its code (import.meta.url +
+// '/../entry/worker.js'): bundled into lib/bundle-*.mjs, that is lib/entry/worker.js.
+await build({
+  entryPoints: [path.join(path.dirname(fileURLToPath(import.meta.resolve('tinypool'))), 'entry', 'worker.js')],
+  outfile: path.join(lib, 'entry', 'worker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });

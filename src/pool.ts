@@ -5,16 +5,17 @@
  * workers and an idle main thread.
  * The threads run src/worker.ts; everything sent or returned is plain data (structured clone).
  *
- * Our own few lines on node:worker_threads rather than a pool library: a build needs only "run
- * this task on the least busy thread, give its result back", and piscina, which did that until
- * now, cost ~15 ms to import before the worker could start and more in the worker itself, at
- * the front of a build's critical path (docs/benchmarks.md).
+ * The threads are tinypool's: it queues tasks, hands each to the least busy thread, brings
+ * results and errors back, replaces a thread that dies (out of memory) and lets an idle pool
+ * leave the process free to exit. Of the pool libraries it loads fastest (~7 ms to import,
+ * piscina ~15 ms, on the front of a build's critical path: docs/benchmarks.md).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
+import Tinypool from 'tinypool';
 
 /**
  * Below this many files threads cost more than they save: a worker must start, load the
@@ -46,17 +47,8 @@ function workerFile(): string {
   return existsSync(beside) ? beside : path.resolve(here, '..', 'lib', 'worker.js');
 }
 
-export type TaskName = 'renderPosts';
-
-/** What the main thread sends a worker (see src/worker.ts). */
-export interface TaskMessage {
-  id: number;
-  name: TaskName;
-  task: unknown;
-}
-
-/** What a worker sends back: the task's result, or what it threw. */
-export type ResultMessage = { id: number; result: unknown } | { id: number; error: unknown };
+/** The exports of src/worker.ts a task can name. */
+export type TaskName = 'renderPosts' | 'warmUpPieces';
 
 /**
  * Batches in each worker at once (~0.5 s of work): enough that none idles while the main
@@ -85,57 +77,15 @@ export function isPoolRefusal(e: unknown): boolean {
   return err?.name === 'DataCloneError' || err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-/** Marks a pool's worker (src/worker.ts serves tasks only then, not in any thread that imports it). */
+/** Marks a pool's worker (src/worker.ts warms up only then, not in any thread that imports it). */
 export const WORKER_DATA = { folioBuildPool: true } as const;
 
-interface Waiting {
-  resolve: (result: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-/** One worker and the tasks it has not answered yet. */
-class WorkerThread {
-  readonly worker: Worker;
-  readonly waiting = new Map<number, Waiting>();
-  /** Why the worker stopped, when it failed ('error' comes before 'exit'). */
-  private failure: unknown;
-
-  constructor(file: string, limits: ResourceLimits, onExit: (thread: WorkerThread) => void) {
-    this.worker = new Worker(file, { resourceLimits: limits, workerData: WORKER_DATA });
-    // Kept alive only while it owes an answer: an idle pool never holds the process open.
-    this.worker.unref();
-    this.worker.on('message', (message: ResultMessage) => {
-      const waiting = this.waiting.get(message.id);
-      if (!waiting) return;
-      this.waiting.delete(message.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      if ('error' in message) waiting.reject(message.error);
-      else waiting.resolve(message.result);
-    });
-    this.worker.on('error', (error) => (this.failure = error));
-    this.worker.on('exit', (code) => {
-      const error = this.failure ?? new Error(`a worker thread stopped (exit code ${code}) before it finished its posts`);
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
-      onExit(this);
-    });
-  }
-
-  run(id: number, name: TaskName, task: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      // Throws at once (DataCloneError) when the task cannot cross threads.
-      this.worker.postMessage({ id, name, task } satisfies TaskMessage);
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
-    });
-  }
-}
-
 export class BuildPool {
-  private threads: WorkerThread[] = [];
-  private started = false;
-  private nextId = 0;
+  private pool: Tinypool | undefined;
+  private threads = 0;
   private closing: Promise<void> | undefined;
+  /** Why a worker stopped while it had no task (tinypool's 'error' event): the pool takes no more. */
+  private failure: unknown;
 
   /** `requested`: FOLIO_WORKERS (see workerThreads); `limits`: each worker's heap (tests make it small). */
   constructor(
@@ -145,40 +95,43 @@ export class BuildPool {
 
   /** Starts the threads if a site of `files` source files pays for them; true when they run. */
   start(files: number): boolean {
-    if (this.started) return true;
+    if (this.pool) return true;
     const threads = workerThreads(files, this.requested);
     if (threads === 0) return false;
-    this.started = true;
-    for (let i = 0; i < threads; i++) this.threads.push(this.startThread());
-    return true;
-  }
-
-  /** A worker, replaced by a new one if it stops while the pool runs (out of memory, say). */
-  private startThread(): WorkerThread {
-    return new WorkerThread(workerFile(), this.limits, (gone) => {
-      const at = this.threads.indexOf(gone);
-      if (at >= 0 && this.started) this.threads[at] = this.startThread();
+    this.threads = threads;
+    this.pool = new Tinypool({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: QUEUED_PER_WORKER,
+      resourceLimits: this.limits,
+      workerData: WORKER_DATA,
+      // Threads wait for tasks on their event loop, not blocked in Atomics.wait: a worker must
+      // warm up while it waits (src/worker.ts), and the main thread never blocks.
+      useAtomics: false,
     });
+    // A worker that stops with tasks rejects them; one that stops without (while it loads, say)
+    // is reported here, and would otherwise be an uncaught error.
+    this.pool.on('error', (error: unknown) => (this.failure ??= error));
+    return true;
   }
 
   /** Worker threads running (besides the main thread). */
   get workers(): number {
-    return this.threads.length;
+    return this.pool ? this.threads : 0;
   }
 
-  /** Runs a task on the worker with the fewest unanswered tasks. */
+  /** Runs a task (an export of src/worker.ts) on the least busy worker. */
   run<T, R>(name: TaskName, task: T): Promise<R> {
-    if (!this.started) throw new Error('BuildPool.run before start');
-    const thread = this.threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
-    return thread.run(this.nextId++, name, task) as Promise<R>;
+    if (!this.pool) throw new Error('BuildPool.run before start');
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return this.pool.run(task, { name }) as Promise<R>;
   }
 
-  /** Stops the threads; every call until the next start waits for the same stop. */
+  /** Stops the threads, rejecting what they still run; every call until the next start waits for the same stop. */
   close(): Promise<void> {
-    const threads = this.threads;
-    this.threads = [];
-    if (this.started) this.closing = Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
-    this.started = false;
+    if (this.pool) this.closing = this.pool.destroy();
+    this.pool = undefined;
     return this.closing ?? Promise.resolve();
   }
 

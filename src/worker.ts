@@ -1,14 +1,17 @@
-/** What the build's worker threads run (see pool.ts): one task. */
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { ResultMessage, TaskMessage, WORKER_DATA } from './pool.js';
+/** What the build's worker threads run (tinypool calls the export a task names: see pool.ts). */
+import { workerData } from 'node:worker_threads';
+import type { WORKER_DATA } from './pool.js';
 import type { PostBatch, PostInBatch } from './render/post-batch.js';
 
 // Loading starts with the thread, so that it is done by the time the first batch comes (the
 // main thread meanwhile loads its own modules and reads the sources).
 const loading = import('./render/post-batch.js');
 
+let taskCame = false;
+
 /** Markdown bodies, and the pages of their posts when the batch asks for them. */
-async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
+export async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
+  taskCame = true;
   const { renderPostBatch } = await loading;
   return renderPostBatch(batch);
 }
@@ -20,50 +23,22 @@ async function renderPosts(batch: PostBatch): Promise<PostInBatch[]> {
  */
 const WARM_UP_MS = 300;
 
-/** A task from BuildPool.run: its result or error goes back with its id. */
-function runTask(port: MessagePort, { id, task }: TaskMessage): void {
-  const reply = (message: ResultMessage) => {
-    try {
-      port.postMessage(message);
-    } catch (e) {
-      // An error that cannot cross threads is sent as its text.
-      port.postMessage({ id, error: new Error(String((e as Error)?.message ?? e)) });
-    }
-  };
-  renderPosts(task as PostBatch).then(
-    (result) => reply({ id, result }),
-    (error: unknown) => reply({ id, error }),
-  );
-}
-
 /**
- * Answers the tasks that come on `port`; until the first comes (at most `warmUpMs`), warms the
- * Markdown code up. Resolves, when the warm-up ends, to the number of sample posts it rendered.
- *
- * Before each sample the warm-up takes a task already waiting, if there is one: a sample takes
- * 20-30 ms on cold code, and a batch sent while the modules loaded would otherwise wait for one
- * (its 'message' event comes only when the warm-up yields). The port holds its messages until
- * the listener is added, just before the first check.
+ * Until the first task comes (at most `warmUpMs`), warms the Markdown code up, a piece of a
+ * sample post per turn of the event loop: a task that comes meanwhile waits for one piece at
+ * most. Resolves to the number of pieces rendered.
  */
-export async function serveTasks(port: MessagePort, warmUpMs = WARM_UP_MS): Promise<number> {
+export async function warmUpUntilTask(warmUpMs = WARM_UP_MS): Promise<number> {
   const { warmUpMarkdown } = await import('./content/warm-up.js');
-  let taskCame = false;
-  port.on('message', (message: TaskMessage) => {
-    taskCame = true;
-    runTask(port, message);
-  });
-  const taskWaiting = () => {
-    if (taskCame) return true;
-    const waiting = receiveMessageOnPort(port);
-    // One: the rest come as 'message' events, in order, once this one is under way.
-    if (waiting) {
-      taskCame = true;
-      runTask(port, waiting.message as TaskMessage);
-    }
-    return taskCame;
-  };
-  return warmUpMarkdown(taskWaiting, warmUpMs);
+  return warmUpMarkdown(() => taskCame, warmUpMs);
 }
 
-// Only in a thread BuildPool started: a test runner's worker thread may import this module too.
-if (parentPort && (workerData as Partial<typeof WORKER_DATA> | undefined)?.folioBuildPool) void serveTasks(parentPort);
+// Only in a thread BuildPool started (tinypool passes our workerData second): a test runner's
+// worker thread may import this module too.
+const ours = (Array.isArray(workerData) ? workerData[1] : undefined) as Partial<typeof WORKER_DATA> | undefined;
+const warmingUp = ours?.folioBuildPool ? warmUpUntilTask() : undefined;
+
+/** Pieces this thread's warm-up rendered, when it ends; null in a thread that did not warm up. */
+export async function warmUpPieces(): Promise<number | null> {
+  return (await warmingUp) ?? null;
+}

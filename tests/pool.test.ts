@@ -74,12 +74,26 @@ describe('BuildPool', () => {
     expect(after.body.html).toBe('<p>Post <em>31</em>.</p>\n');
   }, 60_000);
 
+  test('a worker that cannot even start (out of memory while loading) leaves every batch to the main thread', async () => {
+    await using pool = new BuildPool(1, { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 });
+    expect(pool.start(1)).toBe(true);
+    // Stopped before any task came: the pool reports it as an 'error' event, not a rejection.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const queue = new PostQueue(pool, config, undefined, { perWorker: 1, mainRendersAbove: 1e9 });
+    for (let n = 0; n < 12; n++) queue.addAlone(job(n), null);
+    queue.close();
+    const finished = [];
+    for (let done = await queue.next(); done; done = await queue.next()) finished.push(...done);
+    expect(finished.map((f) => f.body.html).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `<p>Post <em>${n}</em>.</p>\n`).sort());
+    expect(queue.ranHere).toBe(12);
+  }, 30_000);
+
   test('a task still running when the pool closes is rejected, not left waiting', async () => {
     const pool = new BuildPool(1);
     pool.start(1);
     const running = pool.run('renderPosts', { config, jobs: [job(1, 'word '.repeat(200_000))] });
     await pool.close();
-    await expect(running).rejects.toThrow(/stopped/);
+    await expect(running).rejects.toThrow(/Terminating worker thread/);
   });
 
   test('an idle pool does not keep the process alive', async () => {
