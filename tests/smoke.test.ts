@@ -33,3 +33,11 @@ test('the installed command (bin/folio.js, on the bundled lib/) builds a site, w
     expect(page).toContain('<span class="hljs-keyword">const</span>');
   }
 }, 120_000);
+
+test("the bundled tinypool thread entry does not measure the worker's memory after every task", () => {
+  // scripts/bundle.mjs replaces process.memoryUsage in that file alone (0.07 s at 4,000 posts).
+  const entry = readFileSync(path.join(REPO_ROOT, 'lib', 'entry', 'worker.js'), 'utf8');
+  expect(entry).toContain('folioNoMemoryUsage');
+  expect(entry).not.toMatch(/process\s*(\.|\[\s*["'])memoryUsage/);
+  expect(entry).toMatch(/usedMemory: memoryUsage\(\)/);
+});
