@@ -2,7 +2,8 @@
 /**
  * `npm run compile` (and `npm install`, through `prepare`), after tsc: bundles the compiled CLI
  * and the worker thread's entry from lib/ into lib/cli.bundle.mjs and lib/worker.bundle.mjs
- * (with shared chunks lib/bundle-*.mjs), which bin/folio.js runs.
+ * (with shared chunks lib/bundle-*.mjs), which bin/folio.js runs; and compiles the built-in
+ * theme's templates into lib/theme-templates.json (precompileTheme in src/render/templates.ts).
  *
  * Why: Node 20 loads ES modules one file at a time (resolve, read, compile, link), and a build
  * loads about 200 of them — our own and markdown-it's, Nunjucks', gray-matter's — once in the
@@ -13,7 +14,7 @@
  * bundles sit in lib/ beside the files they were made from, so that paths found from
  * import.meta.url (the package root, the worker entry, require) stay the same.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -59,3 +60,6 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+
+const { precompileTheme } = await import(path.join(lib, 'render', 'templates.js'));
+writeFileSync(path.join(lib, 'theme-templates.json'), JSON.stringify(precompileTheme()));

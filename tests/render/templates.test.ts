@@ -1,14 +1,17 @@
 /**
  * The renderer's {% partialCached %}: a build keeps the theme's partial HTML for the same post
  * object and reuses it; dev (no reuse) and a site that overrides the partial render it each time.
+ * The built-in theme compiled ahead: used only where its text is the template's.
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Diagnostics } from '../../src/errors.js';
 import { parseConfig } from '../../src/config.js';
-import { createRenderer } from '../../src/render/templates.js';
+import { BUILTIN_TEMPLATES, createRenderer, precompileTheme, PRECOMPILED_THEME, templateReferences } from '../../src/render/templates.js';
 import type { Problem } from '../../src/errors.js';
 import type { Page, Route } from '../../src/types.js';
-import { cleanTemp, writeSite } from '../helpers.js';
+import { cleanTemp, libCompiled, writeSite } from '../helpers.js';
 
 afterAll(cleanTemp);
 
@@ -96,5 +99,45 @@ describe('the theme pages a threaded build renders without waiting for bodies', 
     // The check finds what it looks for: the home page shows excerpts.
     seen.clear();
     await expect(visit('home.njk')).rejects.toThrow(/excerptHtml/);
+  });
+});
+
+describe('the built-in theme compiled ahead (npm run compile)', () => {
+  beforeAll(() => expect(libCompiled()).toBe(true));
+  const notFound: Extract<Route, { kind: 'page' }> = { kind: 'page', url: '/404.html', template: '404.njk', data: { page: { url: '/404.html', title: 'Not found' } } };
+  /** Compiled code of a template that renders `text`, in the shape Nunjucks compiles to. */
+  const renders = (text: string) => `function root(env, context, frame, runtime, cb) { cb(null, ${JSON.stringify(text)}); }\nreturn { root: root };`;
+
+  test('holds every template of the theme, with its text, as lib/theme-templates.json does', () => {
+    const theme = precompileTheme();
+    const files = readdirSync(BUILTIN_TEMPLATES, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.njk'));
+    expect(Object.keys(theme).sort()).toEqual(files.map((f) => f.split(path.sep).join('/')).sort());
+    for (const [name, { source, code }] of Object.entries(theme)) {
+      expect(source).toBe(readFileSync(path.join(BUILTIN_TEMPLATES, name), 'utf8'));
+      expect(code).toMatch(/^function root\(env, context, frame, runtime, cb\)/);
+      // The compiled code names its own file only for relative references, which the theme has none of.
+      expect(templateReferences(source).names.filter((n) => n.startsWith('.'))).toEqual([]);
+    }
+    expect(JSON.parse(readFileSync(PRECOMPILED_THEME, 'utf8'))).toEqual(theme);
+  });
+
+  test('renders the same pages as the theme compiled as it loads', async () => {
+    const root = await siteWith();
+    const [ahead, onLoad] = [precompileTheme(), null].map((precompiled) => createRenderer({ root, config, precompiled }));
+    const post = makePost('First title');
+    for (const route of [notFound, listPage([post, makePost('Other')], '/')]) {
+      expect(body(ahead(route))).toBe(body(onLoad(route)));
+    }
+    expect(body(ahead(notFound))).toContain('Not found');
+  });
+
+  test('is used for a template whose text it holds, and not for one whose text changed or that the site overrides with its own', async () => {
+    const theme = precompileTheme();
+    const marked = { ...theme, '404.njk': { source: theme['404.njk'].source, code: renders('PRECOMPILED') } };
+    expect(body(createRenderer({ root: await siteWith(), config, precompiled: marked })(notFound))).toBe('PRECOMPILED');
+    const stale = { ...marked, '404.njk': { source: 'an older text', code: renders('PRECOMPILED') } };
+    expect(body(createRenderer({ root: await siteWith(), config, precompiled: stale })(notFound))).toContain('Not found');
+    const overridden = await siteWith({ 'templates/404.njk': 'The site’s own 404.\n' });
+    expect(body(createRenderer({ root: overridden, config, precompiled: marked })(notFound))).toBe('The site’s own 404.\n');
   });
 });
