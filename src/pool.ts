@@ -84,7 +84,7 @@ export class BuildPool {
   private pool: Tinypool | undefined;
   private threads = 0;
   private closing: Promise<void> | undefined;
-  /** Why a worker stopped while it had no task (tinypool's 'error' event): the pool takes no more. */
+  /** Why a worker stopped while it had no task (tinypool's 'error' event): until closed, the pool takes no more. */
   private failure: unknown;
 
   /** `requested`: FOLIO_WORKERS (see workerThreads); `limits`: each worker's heap (tests make it small). */
@@ -132,6 +132,7 @@ export class BuildPool {
   close(): Promise<void> {
     if (this.pool) this.closing = this.pool.destroy();
     this.pool = undefined;
+    this.failure = undefined;
     return this.closing ?? Promise.resolve();
   }
 
